@@ -1,0 +1,3 @@
+/** Passport strategy names. */
+export const WECHAT_CODE_STRATEGY = 'wechat-code';
+export const JWT_STRATEGY = 'jwt';

@@ -1,0 +1,139 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { createHash, randomBytes } from 'node:crypto';
+import type { AuthUser } from '../common/auth-user';
+import { PrincipalCache } from '../common/cache/principal-cache';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { toUserResponse } from '../users/dto/user.response';
+import type { UserEntity } from '../users/entities/user.entity';
+import { UserDisabledError } from '../users/users.errors';
+import { UsersService } from '../users/users.service';
+import { InvalidAccessTokenError, RefreshTokenInvalidError, RefreshTokenReusedError } from './auth.errors';
+import type { TokenPairResponse, VerifyTokenResponse } from './dto/token.dto';
+import { SessionsRepository } from './sessions.repository';
+
+export interface AccessTokenClaims {
+  sub: string;
+  sid: string;
+  iat: number;
+  exp: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Login sessions: one per login and device, each a family of single-use refresh tokens
+ * (stored as SHA-256 hashes) plus short-lived HS256 access tokens that name the session.
+ */
+@Injectable()
+export class SessionsService {
+  constructor(
+    private readonly sessions: SessionsRepository,
+    private readonly users: UsersService,
+    private readonly jwt: JwtService,
+    private readonly principals: PrincipalCache,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Opens a session for a user who just proved who they are. */
+  async issue(user: UserEntity, isNewUser: boolean, userAgent?: string): Promise<TokenPairResponse> {
+    if (user.disabled) throw new UserDisabledError();
+    const refreshToken = newRefreshToken();
+    const sessionId = await this.sessions.create(user.id, userAgent?.slice(0, 300) ?? null, hashToken(refreshToken), this.refreshExpiry());
+    return this.tokenPair(user, sessionId, refreshToken, isNewUser);
+  }
+
+  /** Spends a refresh token for a new pair. A spent token presented again revokes its family. */
+  async refresh(refreshToken: string): Promise<TokenPairResponse> {
+    const next = newRefreshToken();
+    const result = await this.sessions.rotate(hashToken(refreshToken), hashToken(next), this.refreshExpiry());
+    if (result.kind === 'reused') {
+      await this.sessions.revoke(result.sessionId, 'reuse');
+      this.principals.forgetSession(result.sessionId);
+      throw new RefreshTokenReusedError();
+    }
+    if (result.kind === 'invalid') throw new RefreshTokenInvalidError();
+    const user = await this.users.getEntity(result.userId);
+    if (user.disabled) {
+      await this.sessions.revoke(result.sessionId, 'disabled');
+      throw new UserDisabledError();
+    }
+    return this.tokenPair(user, result.sessionId, next, false);
+  }
+
+  /** Revokes the session of this refresh token. Unknown tokens are ignored: logout always succeeds. */
+  async logout(refreshToken: string): Promise<void> {
+    const session = await this.sessions.findSessionOfToken(hashToken(refreshToken));
+    if (!session) return;
+    await this.sessions.revoke(session.sessionId, 'logout');
+    this.principals.forgetSession(session.sessionId);
+  }
+
+  async verify(token: string): Promise<VerifyTokenResponse> {
+    let claims: AccessTokenClaims;
+    try {
+      claims = await this.jwt.verifyAsync<AccessTokenClaims>(token, {
+        algorithms: ['HS256'],
+        ignoreExpiration: !this.config.jwt.verifyExpiration,
+      });
+    } catch (err) {
+      throw new InvalidAccessTokenError((err as Error).name === 'TokenExpiredError');
+    }
+    const principal = await this.resolvePrincipal(claims);
+    if (!principal) throw new InvalidAccessTokenError();
+    return { valid: true, userId: principal.id, role: principal.role, exp: claims.exp };
+  }
+
+  /**
+   * The caller behind verified claims, or null when the session is gone, revoked, or not
+   * the subject's, or the user is gone or disabled. Cached for a few seconds.
+   */
+  async resolvePrincipal(claims: Pick<AccessTokenClaims, 'sub' | 'sid'>): Promise<AuthUser | null> {
+    if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || !UUID.test(claims.sub) || !UUID.test(claims.sid)) {
+      return null;
+    }
+    let cached = this.principals.get(claims.sid);
+    if (!cached || cached.userId !== claims.sub) {
+      const found = await this.sessions.findPrincipal(claims.sid, claims.sub);
+      cached = found
+        ? { userId: found.userId, role: found.role, active: !found.revoked && !found.disabled }
+        : { userId: claims.sub, role: 'user', active: false };
+      this.principals.set(claims.sid, cached);
+    }
+    return cached.active ? { id: cached.userId, role: cached.role, sessionId: claims.sid } : null;
+  }
+
+  /** Revokes every session of a user (account disabled, password changed). */
+  async revokeAllOfUser(userId: string, reason: string): Promise<void> {
+    await this.sessions.revokeAllOfUser(userId, reason);
+    this.principals.forgetUser(userId);
+  }
+
+  private async tokenPair(user: UserEntity, sessionId: string, refreshToken: string, isNewUser: boolean): Promise<TokenPairResponse> {
+    const accessToken = await this.jwt.signAsync(
+      { sub: user.id, sid: sessionId },
+      { algorithm: 'HS256', expiresIn: this.config.jwt.accessTtlSeconds },
+    );
+    return {
+      accessToken,
+      refreshToken,
+      tokenType: 'Bearer',
+      expiresIn: this.config.jwt.accessTtlSeconds,
+      user: toUserResponse(user),
+      isNewUser,
+    };
+  }
+
+  private refreshExpiry(): Date {
+    return new Date(Date.now() + this.config.jwt.refreshTtlSeconds * 1000);
+  }
+}
+
+function newRefreshToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** Refresh tokens carry 256 random bits, so a plain SHA-256 is enough to store them safely. */
+export function hashToken(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest();
+}

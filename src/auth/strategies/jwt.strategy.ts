@@ -1,0 +1,38 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { Strategy } from 'passport-jwt';
+import type { AuthUser } from '../../common/auth-user';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { InvalidAccessTokenError } from '../auth.errors';
+import { JWT_STRATEGY } from '../auth.constants';
+import { AccessTokenClaims, SessionsService } from '../sessions.service';
+
+/** `Authorization: Bearer <token>`, or `JWT <token>` as django-rest-framework-jwt clients send it. */
+export function extractAccessToken(req: { headers?: Record<string, string | string[] | undefined> }): string | null {
+  const header = req.headers?.authorization;
+  if (typeof header !== 'string') return null;
+  const match = /^(Bearer|JWT)\s+([A-Za-z0-9_\-.=+/]+)\s*$/i.exec(header);
+  return match ? match[2] : null;
+}
+
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
+  constructor(
+    private readonly sessions: SessionsService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    super({
+      jwtFromRequest: extractAccessToken,
+      secretOrKey: config.jwt.secret,
+      // Pinned: `none` and asymmetric algorithms are refused whatever the token's header says.
+      algorithms: ['HS256'],
+      ignoreExpiration: !config.jwt.verifyExpiration,
+    });
+  }
+
+  async validate(claims: AccessTokenClaims): Promise<AuthUser> {
+    const principal = await this.sessions.resolvePrincipal(claims);
+    if (!principal) throw new InvalidAccessTokenError();
+    return principal;
+  }
+}

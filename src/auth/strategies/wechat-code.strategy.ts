@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { Strategy } from 'passport-custom';
+import { validateDto } from '../../common/validation/validate-dto';
+import { WECHAT_CODE_STRATEGY } from '../auth.constants';
+import { AuthService, WechatLogin } from '../auth.service';
+import { WechatLoginDto } from '../dto/wechat-login.dto';
+
+/**
+ * Authenticates a mini program by the one-time code of wx.login(): WeChat trades it for
+ * the openid and session_key, and the user of that openid is found or created.
+ */
+@Injectable()
+export class WechatCodeStrategy extends PassportStrategy(Strategy, WECHAT_CODE_STRATEGY) {
+  constructor(private readonly auth: AuthService) {
+    super();
+  }
+
+  async validate(req: { body?: unknown }): Promise<WechatLogin> {
+    // Guards run before pipes: validate here so a bad code is a 400 and WeChat is never called.
+    const dto = await validateDto(WechatLoginDto, req.body);
+    return this.auth.loginWithWechat(dto);
+  }
+}

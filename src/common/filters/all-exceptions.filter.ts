@@ -1,0 +1,77 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import { DomainError } from '../errors';
+
+interface ErrorBody {
+  statusCode: number;
+  message: string | string[];
+  error: string;
+  code?: string;
+}
+
+/**
+ * The one place errors become HTTP answers: domain errors get their status and stable
+ * `code`; Nest's HTTP exceptions keep their shape; framework errors that carry a 4xx
+ * status (body too large, malformed JSON) keep it; anything else is a 500 whose details
+ * stay in the log, never in the response.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse();
+    const { status, body, headers } = this.toResponse(exception);
+    if (status >= 500) {
+      const err = exception as Error;
+      this.logger.error(`Unhandled ${err?.name ?? 'error'}: ${err?.message ?? String(exception)}`, err?.stack);
+    }
+    for (const [name, value] of Object.entries(headers)) reply.header(name, value);
+    reply.status(status).send(body);
+  }
+
+  private toResponse(exception: unknown): { status: number; body: ErrorBody; headers: Record<string, string> } {
+    if (exception instanceof DomainError) {
+      return {
+        status: exception.status,
+        body: { statusCode: exception.status, message: exception.message, error: reason(exception.status), code: exception.code },
+        headers: exception.headers,
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      const body: ErrorBody =
+        typeof response === 'object' && response !== null
+          ? { statusCode: status, error: reason(status), message: exception.message, ...(response as object) }
+          : { statusCode: status, message: String(response), error: reason(status) };
+      if (!body.code) body.code = defaultCode(status);
+      return { status, body, headers: {} };
+    }
+    const statusCode = (exception as { statusCode?: unknown })?.statusCode;
+    if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+      const message = statusCode === 413 ? 'Request body is too large' : statusCode === 400 ? 'Malformed request body' : reason(statusCode);
+      return { status: statusCode, body: { statusCode, message, error: reason(statusCode), code: defaultCode(statusCode) }, headers: {} };
+    }
+    const status = HttpStatus.INTERNAL_SERVER_ERROR;
+    return { status, body: { statusCode: status, message: 'Internal server error', error: reason(status), code: 'INTERNAL_ERROR' }, headers: {} };
+  }
+}
+
+function reason(status: number): string {
+  return STATUS_CODES[status] ?? 'Error';
+}
+
+function defaultCode(status: number): string {
+  switch (status) {
+    case 400: return 'VALIDATION_FAILED';
+    case 401: return 'UNAUTHORIZED';
+    case 403: return 'FORBIDDEN';
+    case 404: return 'NOT_FOUND';
+    case 409: return 'CONFLICT';
+    case 413: return 'PAYLOAD_TOO_LARGE';
+    case 415: return 'UNSUPPORTED_MEDIA_TYPE';
+    case 429: return 'RATE_LIMITED';
+    default: return reason(status).toUpperCase().replace(/[^A-Z]+/g, '_');
+  }
+}

@@ -1,0 +1,33 @@
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export type NodeEnv = 'development' | 'production' | 'test';
+
+/** The typed, validated configuration. Built once at boot by `loadConfig`; nothing else reads `process.env`. */
+export interface AppConfig {
+  env: NodeEnv;
+  port: number;
+  /** null until resolved: main.ts starts the embedded PostgreSQL when it is unset. */
+  databaseUrl: string | null;
+  jwt: {
+    secret: string;
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+    verifyExpiration: boolean;
+    usingDevSecret: boolean;
+  };
+  wechat: {
+    /** null: serve logins from the built-in development fake of WeChat. */
+    appid: string | null;
+    secret: string | null;
+    apiBase: string;
+    timeoutMs: number;
+  };
+  authRateLimit: number;
+  /** 32 bytes; AES-256-GCM key for data at rest (session_key). */
+  dataEncryptionKey: Buffer;
+  admin: { username: string; password: string } | null;
+  trustProxy: boolean;
+  corsOrigins: string[];
+  redisUrl: string | null;
+  logLevel: string;
+}

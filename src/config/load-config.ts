@@ -1,0 +1,183 @@
+import { hkdfSync } from 'node:crypto';
+import { plainToInstance } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+import { Type } from 'class-transformer';
+import { AppConfig, NodeEnv } from './app-config';
+import { parseDuration } from './duration';
+
+/** Thrown when a setting is missing or bad; main.ts prints its one-line message and exits 1. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
+    super(`Configuration error: ${variable} ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const DURATION = /^\s*\d+\s*[smhd]?\s*$/;
+const BOOLEAN = /^(true|false|1|0|yes|no)$/i;
+const URL_HTTP = /^https?:\/\/[^\s]+$/;
+const PG_URL = /^postgres(ql)?:\/\/[^\s]+$/;
+
+/** The environment as the app accepts it. Every variable the app reads is declared here. */
+class EnvironmentVariables {
+  @IsOptional() @IsIn(['development', 'production', 'test'])
+  NODE_ENV?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  PORT?: number;
+
+  @IsOptional() @Matches(PG_URL, { message: 'must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @IsOptional() @IsString() @MinLength(32, { message: 'must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  @IsOptional() @Matches(DURATION, { message: 'must be seconds or a duration like 15m, 2h, 7d' })
+  JWT_ACCESS_TTL?: string;
+
+  @IsOptional() @Matches(DURATION, { message: 'must be seconds or a duration like 15m, 2h, 7d' })
+  JWT_REFRESH_TTL?: string;
+
+  @IsOptional() @Matches(BOOLEAN, { message: 'must be true or false' })
+  JWT_VERIFY_EXPIRATION?: string;
+
+  @IsOptional() @IsString() @Matches(/^\S{1,64}$/, { message: 'must be the mini program AppID' })
+  WECHAT_APPID?: string;
+
+  @IsOptional() @IsString() @MinLength(1)
+  WECHAT_SECRET?: string;
+
+  @IsOptional() @Matches(URL_HTTP, { message: 'must be an http(s) URL' })
+  WECHAT_API_BASE?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(60000)
+  WECHAT_TIMEOUT_MS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000)
+  AUTH_RATE_LIMIT?: number;
+
+  @IsOptional() @IsString()
+  DATA_ENCRYPTION_KEY?: string;
+
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_.@-]{3,64}$/, { message: 'must be 3-64 letters, digits or _.@-' })
+  ADMIN_USERNAME?: string;
+
+  @IsOptional() @IsString() @MinLength(8, { message: 'must be at least 8 characters' }) @MaxLength(256)
+  ADMIN_PASSWORD?: string;
+
+  @IsOptional() @Matches(BOOLEAN, { message: 'must be true or false' })
+  TRUST_PROXY?: string;
+
+  @IsOptional() @IsString()
+  CORS_ORIGINS?: string;
+
+  @IsOptional() @Matches(/^rediss?:\/\/[^\s]+$/, { message: 'must be a redis:// URL' })
+  REDIS_URL?: string;
+
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL?: string;
+}
+
+/** Known only so the app can refuse it in production, and so tests can assert on it. */
+export const DEV_JWT_SECRET = 'wxmall-dev-only-jwt-secret-do-not-use-in-production';
+
+function parseBool(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  return /^(true|1|yes)$/i.test(value);
+}
+
+function parseKey(raw: string): Buffer | null {
+  const trimmed = raw.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Buffer.from(trimmed, 'hex');
+  if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)) {
+    const buf = Buffer.from(trimmed, 'base64');
+    if (buf.length === 32) return buf;
+  }
+  return null;
+}
+
+/** Reads, validates and types the configuration once. Throws ConfigError naming the first bad variable. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
+  // Empty strings count as unset, as they do in docker-compose files and .env templates.
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(source)) {
+    if (value !== undefined && value !== '') env[key] = value;
+  }
+  const vars = plainToInstance(EnvironmentVariables, env, { excludeExtraneousValues: false });
+  const errors = validateSync(vars, { skipMissingProperties: false, forbidUnknownValues: false });
+  if (errors.length > 0) {
+    const first = errors[0];
+    const message = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+    throw new ConfigError(first.property, message.replace(new RegExp(`^${first.property}\\s*`), '').trim());
+  }
+
+  const nodeEnv = (vars.NODE_ENV ?? 'development') as NodeEnv;
+  const production = nodeEnv === 'production';
+  const refuse = (variable: string, what: string) => {
+    throw new ConfigError(variable, `is required when NODE_ENV=production (${what})`);
+  };
+
+  if (production && !vars.JWT_SECRET) refuse('JWT_SECRET', 'at least 32 characters');
+  if (production && !vars.DATABASE_URL) refuse('DATABASE_URL', 'the embedded PostgreSQL is for development only');
+  if (production && !vars.WECHAT_APPID) refuse('WECHAT_APPID', 'the fake WeChat is for development only');
+  if (vars.WECHAT_APPID && !vars.WECHAT_SECRET) {
+    throw new ConfigError('WECHAT_SECRET', 'is required when WECHAT_APPID is set');
+  }
+  if (production && vars.JWT_SECRET === DEV_JWT_SECRET) {
+    throw new ConfigError('JWT_SECRET', 'must not be the development default when NODE_ENV=production');
+  }
+  if (Boolean(vars.ADMIN_USERNAME) !== Boolean(vars.ADMIN_PASSWORD)) {
+    throw new ConfigError(vars.ADMIN_USERNAME ? 'ADMIN_PASSWORD' : 'ADMIN_USERNAME', 'must be set together with the other');
+  }
+
+  const jwtSecret = vars.JWT_SECRET ?? DEV_JWT_SECRET;
+  let dataEncryptionKey: Buffer;
+  if (vars.DATA_ENCRYPTION_KEY) {
+    const key = parseKey(vars.DATA_ENCRYPTION_KEY);
+    if (!key) throw new ConfigError('DATA_ENCRYPTION_KEY', 'must be 32 bytes, as 64 hex characters or base64');
+    dataEncryptionKey = key;
+  } else {
+    // A separate key for data at rest, derived so that it is never the JWT secret itself (RFC 5869).
+    dataEncryptionKey = Buffer.from(hkdfSync('sha256', jwtSecret, 'wxmall-api', 'data-encryption-key v1', 32));
+  }
+
+  return {
+    env: nodeEnv,
+    port: vars.PORT ?? 3000,
+    databaseUrl: vars.DATABASE_URL ?? null,
+    jwt: {
+      secret: jwtSecret,
+      accessTtlSeconds: parseDuration(vars.JWT_ACCESS_TTL ?? '2h')!,
+      refreshTtlSeconds: parseDuration(vars.JWT_REFRESH_TTL ?? '30d')!,
+      verifyExpiration: parseBool(vars.JWT_VERIFY_EXPIRATION, true),
+      usingDevSecret: !vars.JWT_SECRET,
+    },
+    wechat: {
+      appid: vars.WECHAT_APPID ?? null,
+      secret: vars.WECHAT_SECRET ?? null,
+      apiBase: (vars.WECHAT_API_BASE ?? 'https://api.weixin.qq.com').replace(/\/+$/, ''),
+      timeoutMs: vars.WECHAT_TIMEOUT_MS ?? 5000,
+    },
+    authRateLimit: vars.AUTH_RATE_LIMIT ?? 60,
+    dataEncryptionKey,
+    admin: vars.ADMIN_USERNAME && vars.ADMIN_PASSWORD ? { username: vars.ADMIN_USERNAME, password: vars.ADMIN_PASSWORD } : null,
+    trustProxy: parseBool(vars.TRUST_PROXY, false),
+    corsOrigins: (vars.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    redisUrl: vars.REDIS_URL ?? null,
+    logLevel: vars.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+  };
+}

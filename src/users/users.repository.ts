@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { UserEntity } from './entities/user.entity';
+import type { ProfilePatch } from './dto/update-profile.dto';
+
+export interface OpenidUpsert {
+  openid: string;
+  unionid: string | null;
+  sessionKeyEnc: string;
+  /** Profile fields from wx.getUserProfile; present ones overwrite. */
+  profile: ProfilePatch;
+}
+
+export type UpsertResult = { kind: 'upserted'; user: UserEntity; isNew: boolean } | { kind: 'disabled' };
+
+const UPSERT_PROFILE_COLUMNS = [
+  ['nickname', 'nickname'],
+  ['avatarUrl', 'avatar_url'],
+  ['city', 'city'],
+  ['province', 'province'],
+  ['country', 'country'],
+  ['language', 'language'],
+] as const;
+
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectRepository(UserEntity) private readonly repo: Repository<UserEntity>) {}
+
+  findById(id: string): Promise<UserEntity | null> {
+    return this.repo.findOneBy({ id });
+  }
+
+  /**
+   * Finds or creates the user of an openid in one `INSERT … ON CONFLICT`, so concurrent
+   * first logins create exactly one row; `xmax = 0` tells whether this statement inserted it.
+   * A disabled user's row is left untouched (the conflict update is skipped).
+   */
+  async upsertByOpenid(input: OpenidUpsert): Promise<UpsertResult> {
+    const params: unknown[] = [input.openid, input.unionid, input.sessionKeyEnc, input.profile.gender ?? null];
+    const columns = ['openid', 'unionid', 'session_key_enc', 'gender'];
+    const values = ['$1', '$2', '$3', `COALESCE($4::varchar, 'unknown')`];
+    const updates = [
+      'session_key_enc = EXCLUDED.session_key_enc',
+      'unionid = COALESCE(EXCLUDED.unionid, users.unionid)',
+      'gender = COALESCE($4::varchar, users.gender)',
+      'updated_at = now()',
+    ];
+    for (const [field, column] of UPSERT_PROFILE_COLUMNS) {
+      params.push(input.profile[field] ?? null);
+      const p = `$${params.length}`;
+      columns.push(column);
+      values.push(p);
+      updates.push(`${column} = COALESCE(EXCLUDED.${column}, users.${column})`);
+    }
+    const rows: { id: string; inserted: boolean }[] = await this.repo.query(
+      `INSERT INTO users (${columns.join(', ')}) VALUES (${values.join(', ')})
+       ON CONFLICT (openid) DO UPDATE SET ${updates.join(', ')}
+       WHERE users.disabled = false
+       RETURNING id, (xmax = 0) AS inserted`,
+      params,
+    );
+    if (rows.length === 0) return { kind: 'disabled' };
+    const user = await this.repo.findOneByOrFail({ id: rows[0].id });
+    return { kind: 'upserted', user, isNew: rows[0].inserted };
+  }
+
+  /** Applies a validated patch; returns null when the user is gone. */
+  async updateProfile(id: string, patch: ProfilePatch): Promise<UserEntity | null> {
+    if (Object.keys(patch).length > 0) await this.repo.update({ id }, patch);
+    return this.findById(id);
+  }
+
+  async setPhone(id: string, phone: string): Promise<UserEntity | null> {
+    await this.repo.update({ id }, { phone });
+    return this.findById(id);
+  }
+
+  /** Erases the account: the row goes, its sessions and tokens with it (ON DELETE CASCADE). */
+  async deleteById(id: string): Promise<boolean> {
+    const result = await this.repo.delete({ id });
+    return (result.affected ?? 0) > 0;
+  }
+}

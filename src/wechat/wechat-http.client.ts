@@ -1,0 +1,110 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { setTimeout as delay } from 'node:timers/promises';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { WechatUnavailableError } from './wechat.errors';
+
+/** What WeChat answers: HTTP 200 with an optional `errcode` in a JSON body (often served as text/plain). */
+export interface WechatBody {
+  errcode?: number;
+  errmsg?: string;
+  [key: string]: unknown;
+}
+
+export interface WechatRequest {
+  /** Path below WECHAT_API_BASE, e.g. `/sns/jscode2session`. */
+  path: string;
+  /** Query parameters. Never logged: they carry the app secret, codes and access tokens. */
+  query?: Record<string, string>;
+  /** JSON body for a POST. Never logged. */
+  body?: unknown;
+  /** A short name for the log, e.g. `jscode2session`. */
+  name: string;
+}
+
+/** Retries are spaced so that three attempts and their pauses fit in 3 × timeout + 1 s. */
+const MAX_ATTEMPTS = 3;
+const BACKOFF_MS = [150, 400];
+
+class RetryableError extends Error {}
+
+/**
+ * The only code that talks HTTP to WeChat, in development, tests and production alike.
+ * Timeouts, bounded retries with backoff on `-1`/5xx/network errors, JSON parsing whatever
+ * the Content-Type, and logs that carry WeChat's `rid` but never a secret, code or token.
+ */
+@Injectable()
+export class WechatHttpClient {
+  private readonly logger = new Logger('WechatHttpClient');
+  private readonly base: string;
+  private readonly timeoutMs: number;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.base = config.wechat.apiBase;
+    this.timeoutMs = config.wechat.timeoutMs;
+  }
+
+  /**
+   * Calls WeChat and returns its body, whose `errcode` may be non-zero: the caller maps
+   * those. Throws WechatUnavailableError when WeChat stays busy or unreachable.
+   */
+  async call(request: WechatRequest): Promise<WechatBody> {
+    const deadline = Date.now() + MAX_ATTEMPTS * this.timeoutMs + 1000;
+    for (let attempt = 1; ; attempt++) {
+      const remaining = deadline - Date.now();
+      try {
+        return await this.attempt(request, Math.min(this.timeoutMs, remaining));
+      } catch (err) {
+        if (!(err instanceof RetryableError)) throw err;
+        const pause = BACKOFF_MS[attempt - 1] ?? 0;
+        const canRetry = attempt < MAX_ATTEMPTS && deadline - Date.now() - pause > 250;
+        this.logger.warn(`WeChat ${request.name} attempt ${attempt} failed: ${err.message}${canRetry ? '; retrying' : ''}`);
+        if (!canRetry) throw new WechatUnavailableError();
+        await delay(pause);
+      }
+    }
+  }
+
+  private async attempt(request: WechatRequest, timeoutMs: number): Promise<WechatBody> {
+    const url = new URL(this.base + request.path);
+    for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(url, {
+        method: request.body === undefined ? 'GET' : 'POST',
+        headers: request.body === undefined ? undefined : { 'content-type': 'application/json' },
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        signal: AbortSignal.timeout(Math.max(1, timeoutMs)),
+      });
+      text = await response.text();
+    } catch (err) {
+      const e = err as Error & { cause?: { code?: string } };
+      const what = e.name === 'TimeoutError' || e.name === 'AbortError' ? `timeout after ${timeoutMs} ms` : `network error ${e.cause?.code ?? e.name}`;
+      throw new RetryableError(what);
+    }
+    if (response.status >= 500 || response.status === 429) throw new RetryableError(`HTTP ${response.status}`);
+    if (!response.ok) {
+      this.logger.error(`WeChat ${request.name} answered HTTP ${response.status}`);
+      throw new RetryableError(`HTTP ${response.status}`);
+    }
+    let body: WechatBody;
+    try {
+      // WeChat serves JSON as text/plain, so the Content-Type is not trusted either way.
+      body = JSON.parse(text) as WechatBody;
+    } catch {
+      throw new RetryableError('unparseable body');
+    }
+    if (typeof body !== 'object' || body === null) throw new RetryableError('unexpected body');
+    if (body.errcode === -1) throw new RetryableError(`errcode -1 (system busy) rid=${ridOf(body)}`);
+    if (body.errcode) {
+      this.logger.warn(`WeChat ${request.name} answered errcode ${body.errcode} rid=${ridOf(body)}`);
+    }
+    return body;
+  }
+}
+
+/** WeChat's request id, which its support asks for, is carried inside errmsg: "…, rid: 6405e2b7-…". */
+export function ridOf(body: WechatBody): string {
+  const match = /rid:\s*([\w-]+)/.exec(body.errmsg ?? '');
+  return match ? match[1] : '-';
+}
