@@ -1,0 +1,125 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import { inject } from 'vitest';
+import { createApp } from '../../src/bootstrap';
+import type { AppConfig } from '../../src/config/app-config';
+import { loadConfig } from '../../src/config/load-config';
+import { FakeWechatServer } from '../../src/wechat/fake/fake-wechat.server';
+
+export const TEST_APPID = 'wxtestappid0000001';
+export const TEST_WECHAT_SECRET = 'test-wechat-app-secret-value';
+export const TEST_JWT_SECRET = 'test-jwt-secret-that-is-long-enough-0123456789';
+
+export interface HttpResponse<T = any> {
+  status: number;
+  body: T;
+  text: string;
+  headers: Headers;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  /** A raw body sent as is (for malformed JSON and size tests). */
+  rawBody?: string;
+  token?: string;
+  headers?: Record<string, string>;
+}
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  fake: FakeWechatServer;
+  url: string;
+  dataSource: DataSource;
+  request<T = any>(method: string, path: string, options?: RequestOptions): Promise<HttpResponse<T>>;
+  /** Logs a mini program user in through the real flow; returns the TokenPair body. */
+  login(openid: string, extra?: Record<string, unknown>): Promise<any>;
+  /** Empties every table (not the migrations) and resets the fake WeChat. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Extra environment for loadConfig (e.g. JWT_ACCESS_TTL). */
+  env?: Record<string, string>;
+  /** Share another test app's fake WeChat (two instances, one WeChat). */
+  fake?: FakeWechatServer;
+  /** Tweak the resolved config before the app is built. */
+  configure?: (config: AppConfig) => void;
+}
+
+/** Boots the real AppModule on the test database and a strict fake WeChat, listening on 127.0.0.1. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const ownFake = !options.fake;
+  const fake = options.fake ?? new FakeWechatServer({ appid: TEST_APPID, secret: TEST_WECHAT_SECRET, mode: 'strict' });
+  if (ownFake) await fake.listen();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    JWT_SECRET: TEST_JWT_SECRET,
+    WECHAT_APPID: TEST_APPID,
+    WECHAT_SECRET: TEST_WECHAT_SECRET,
+    WECHAT_API_BASE: fake.url,
+    WECHAT_TIMEOUT_MS: '400',
+    AUTH_RATE_LIMIT: '100000',
+    ...options.env,
+  });
+  config.databaseUrl = inject('databaseUrl');
+  options.configure?.(config);
+  const app = await createApp(config);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.getHttpServer().address() as { port: number };
+  const url = `http://127.0.0.1:${address.port}`;
+  const dataSource = app.get(DataSource);
+
+  const request = async <T>(method: string, path: string, opts: RequestOptions = {}): Promise<HttpResponse<T>> => {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.token) headers.authorization ??= `Bearer ${opts.token}`;
+    let body: string | undefined;
+    if (opts.rawBody !== undefined) {
+      body = opts.rawBody;
+      headers['content-type'] ??= 'application/json';
+    } else if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const res = await fetch(url + path, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = undefined;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: res.status, body: parsed as T, text, headers: res.headers };
+  };
+
+  return {
+    app,
+    config,
+    fake,
+    url,
+    dataSource,
+    request,
+    async login(openid, extra = {}) {
+      const res = await request('POST', '/api/auth/wechat/login', { body: { code: fake.issueCode(openid), ...extra } });
+      if (res.status !== 200) throw new Error(`login of ${openid} failed: ${res.status} ${res.text}`);
+      return res.body;
+    },
+    async reset() {
+      await truncateAll(dataSource);
+      if (ownFake) fake.reset();
+    },
+    async close() {
+      await app.close();
+      if (ownFake) await fake.close();
+    },
+  };
+}
+
+export async function truncateAll(dataSource: DataSource): Promise<void> {
+  const tables: { tablename: string }[] = await dataSource.query(
+    `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations'`,
+  );
+  if (tables.length === 0) return;
+  await dataSource.query(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
+}
