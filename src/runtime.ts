@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AppConfig } from './config/app-config';
 import { EmbeddedPostgres } from './database/embedded-postgres';
@@ -9,6 +10,12 @@ import { FakeWechatServer } from './wechat/fake/fake-wechat.server';
 export const DEV_DATA_DIR = resolve(process.cwd(), '.data', 'postgres');
 export const DEV_PG_PORT = 54329;
 export const DEV_WECHAT_APPID = 'wxdevfake00000000';
+
+/** The URL of the embedded development database (while `npm start` runs it), for the TypeORM CLI. */
+export function devDatabaseUrl(): string {
+  const password = readFileSync(resolve(DEV_DATA_DIR, 'password'), 'utf8').trim();
+  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${DEV_PG_PORT}/wxmall`;
+}
 
 export interface Runtime {
   config: AppConfig;
