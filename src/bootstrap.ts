@@ -20,7 +20,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     forceCloseConnections: 'idle',
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: options.logger ?? (config.env === 'test' ? false : undefined),
+    logger: options.logger ?? (config.env === 'test' && !process.env.DEBUG_TEST_LOG ? false : undefined),
     abortOnError: false,
   });
   app.setGlobalPrefix('api');

@@ -1,13 +1,13 @@
 import { Body, Controller, Headers, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { AuthGuard } from '@nestjs/passport';
 import { Public } from '../common/decorators/public.decorator';
-import { WECHAT_CODE_STRATEGY } from './auth.constants';
+import { StrategyGuard } from '../common/guards/strategy.guard';
 import { AuthService, WechatLogin } from './auth.service';
 import { AuthenticatedLogin } from './decorators/wechat-login.decorator';
 import { RefreshTokenDto, TokenPairResponse, VerifyTokenDto, VerifyTokenResponse } from './dto/token.dto';
 import { WechatLoginDto } from './dto/wechat-login.dto';
 import { SessionsService } from './sessions.service';
+import { WechatCodeStrategy } from './strategies/wechat-code.strategy';
 
 @ApiTags('auth')
 @Public()
@@ -20,7 +20,7 @@ export class AuthController {
 
   @Post('wechat/login')
   @HttpCode(200)
-  @UseGuards(AuthGuard(WECHAT_CODE_STRATEGY))
+  @UseGuards(StrategyGuard(WechatCodeStrategy))
   @ApiOkResponse({ type: TokenPairResponse })
   wechatLogin(
     @AuthenticatedLogin() login: WechatLogin,

@@ -31,6 +31,6 @@ import { WechatCodeStrategy } from './strategies/wechat-code.strategy';
   ],
   controllers: [AuthController],
   providers: [AuthService, SessionsRepository, SessionsService, JwtStrategy, WechatCodeStrategy],
-  exports: [SessionsService],
+  exports: [SessionsService, JwtStrategy],
 })
 export class AuthModule {}

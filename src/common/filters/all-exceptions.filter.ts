@@ -22,7 +22,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse();
     const { status, body, headers } = this.toResponse(exception);
-    if (status >= 500) {
+    if (status >= 500 && exception instanceof DomainError) {
+      this.logger.warn(`${exception.name}: ${exception.message}`);
+    } else if (status >= 500) {
       const err = exception as Error;
       this.logger.error(`Unhandled ${err?.name ?? 'error'}: ${err?.message ?? String(exception)}`, err?.stack);
     }

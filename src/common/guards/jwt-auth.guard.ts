@@ -1,26 +1,27 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
 import { InvalidAccessTokenError } from '../../auth/auth.errors';
-import { JWT_STRATEGY } from '../../auth/auth.constants';
+import { JwtStrategy } from '../../auth/strategies/jwt.strategy';
 import { IS_PUBLIC_KEY } from '../decorators/public.decorator';
+import { runStrategy } from './strategy.guard';
 
-/** Global: every route needs a valid access token unless marked @Public(). */
+/** Global: every route needs a valid access token unless marked @Public(). Forgetting it fails closed. */
 @Injectable()
-export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
-  constructor(private readonly reflector: Reflector) {
-    super();
-  }
+export class JwtAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly strategy: JwtStrategy,
+  ) {}
 
-  override canActivate(context: ExecutionContext) {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]);
     if (isPublic) return true;
-    return super.canActivate(context);
-  }
-
-  override handleRequest<TUser>(err: unknown, user: TUser, info: unknown): TUser {
+    const http = context.switchToHttp();
+    const request = http.getRequest();
+    const { err, user, info } = await runStrategy(this.strategy, request, http.getResponse());
     if (err) throw err;
     if (!user) throw new InvalidAccessTokenError((info as Error | undefined)?.name === 'TokenExpiredError');
-    return user;
+    request.user = user;
+    return true;
   }
 }
