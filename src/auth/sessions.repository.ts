@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import type { Role } from '../common/auth-user';
+import { queryRows } from '../database/sql';
 import { SessionEntity } from './entities/session.entity';
 
 export interface SessionPrincipal {
@@ -39,7 +40,8 @@ export class SessionsRepository {
    */
   async rotate(oldHash: Buffer, newHash: Buffer, expiresAt: Date): Promise<RotateResult> {
     return this.dataSource.transaction(async (tx) => {
-      const spent: { session_id: string; user_id: string }[] = await tx.query(
+      const spent = await queryRows<{ session_id: string; user_id: string }>(
+        tx,
         `UPDATE refresh_tokens rt SET spent_at = now()
            FROM sessions s
           WHERE rt.token_hash = $1 AND rt.spent_at IS NULL AND rt.expires_at > now()

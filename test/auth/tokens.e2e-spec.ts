@@ -1,0 +1,257 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { decodeJwt, signJwt, unsignedJwt } from '../support/jwt';
+import { startTestApp, TEST_JWT_SECRET, TestApp } from '../support/test-app';
+
+const now = () => Math.floor(Date.now() / 1000);
+
+describe('access and refresh tokens', () => {
+  let t: TestApp;
+  const me = (token: string, scheme = 'Bearer') => t.request('GET', '/api/users/me', { headers: { authorization: `${scheme} ${token}` } });
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  beforeEach(async () => t.reset());
+  afterAll(async () => t.close());
+
+  describe('access tokens', () => {
+    it('should carry sub, sid, iat and exp, signed with HS256', async () => {
+      const pair = await t.login('o_claims');
+      const [header] = pair.accessToken.split('.');
+      expect(JSON.parse(Buffer.from(header, 'base64url').toString())).toMatchObject({ alg: 'HS256' });
+      const claims = decodeJwt(pair.accessToken);
+      expect(claims.sub).toBe(pair.user.id);
+      expect(typeof claims.sid).toBe('string');
+      expect(claims.exp - claims.iat).toBe(pair.expiresIn);
+    });
+
+    it.each(['Bearer', 'JWT', 'bearer'])('should accept the %s prefix', async (scheme) => {
+      const pair = await t.login('o_prefix');
+      const res = await me(pair.accessToken, scheme);
+      expect(res.status).toBe(200);
+      expect(res.body.openid).toBe('o_prefix');
+    });
+
+    it('should answer 401 without a token or with an unknown scheme', async () => {
+      const pair = await t.login('o_none');
+      expect((await t.request('GET', '/api/users/me')).status).toBe(401);
+      expect((await me(pair.accessToken, 'Token')).status).toBe(401);
+      expect((await t.request('GET', '/api/users/me', { headers: { authorization: pair.accessToken } })).status).toBe(401);
+    });
+
+    it('should answer 401 for a tampered token', async () => {
+      const pair = await t.login('o_tamper');
+      const other = await t.login('o_tamper_other');
+      const [header, , signature] = pair.accessToken.split('.');
+      const forgedPayload = Buffer.from(JSON.stringify({ ...decodeJwt(pair.accessToken), sub: other.user.id })).toString('base64url');
+      const res = await me(`${header}.${forgedPayload}.${signature}`);
+      expect(res.status).toBe(401);
+      expect(res.body.code).toBe('TOKEN_INVALID');
+    });
+
+    it('should answer 401 for alg none', async () => {
+      const pair = await t.login('o_algnone');
+      expect((await me(unsignedJwt(decodeJwt(pair.accessToken)))).status).toBe(401);
+    });
+
+    it('should answer 401 for a token signed with another secret', async () => {
+      const pair = await t.login('o_secret2');
+      const forged = signJwt(decodeJwt(pair.accessToken), 'another-secret-that-is-also-32-characters-long');
+      expect((await me(forged)).status).toBe(401);
+    });
+
+    it('should answer 401 for an HS512 token even with the right secret', async () => {
+      const pair = await t.login('o_hs512');
+      const claims = decodeJwt(pair.accessToken);
+      const { createHmac } = await import('node:crypto');
+      const unsigned = `${Buffer.from(JSON.stringify({ alg: 'HS512', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+      const token = `${unsigned}.${createHmac('sha512', TEST_JWT_SECRET).update(unsigned).digest('base64url')}`;
+      expect((await me(token)).status).toBe(401);
+    });
+
+    it('should answer 401 TOKEN_EXPIRED for an expired token', async () => {
+      const pair = await t.login('o_expired');
+      const claims = decodeJwt(pair.accessToken);
+      const expired = signJwt({ ...claims, iat: now() - 7200, exp: now() - 60 }, TEST_JWT_SECRET);
+      const res = await me(expired);
+      expect(res.status).toBe(401);
+      expect(res.body.code).toBe('TOKEN_EXPIRED');
+    });
+
+    it('should answer 401 for a validly signed token of an unknown user or session', async () => {
+      const pair = await t.login('o_unknown');
+      const claims = decodeJwt(pair.accessToken);
+      expect((await me(signJwt({ ...claims, sub: randomUUID() }, TEST_JWT_SECRET))).status).toBe(401);
+      expect((await me(signJwt({ ...claims, sid: randomUUID() }, TEST_JWT_SECRET))).status).toBe(401);
+      expect((await me(signJwt({ ...claims, sid: 'not-a-uuid' }, TEST_JWT_SECRET))).status).toBe(401);
+    });
+
+    it('should answer 401 when the token names another user’s session', async () => {
+      const a = await t.login('o_a');
+      const b = await t.login('o_b');
+      const mixed = signJwt({ ...decodeJwt(a.accessToken), sid: decodeJwt(b.accessToken).sid }, TEST_JWT_SECRET);
+      expect((await me(mixed)).status).toBe(401);
+    });
+
+    it('should answer 401 once the session is revoked by logout', async () => {
+      const pair = await t.login('o_logout');
+      expect((await me(pair.accessToken)).status).toBe(200);
+      const out = await t.request('POST', '/api/auth/logout', { body: { refreshToken: pair.refreshToken } });
+      expect(out.status).toBe(204);
+      expect((await me(pair.accessToken)).status).toBe(401);
+      const refresh = await t.request('POST', '/api/auth/refresh', { body: { refreshToken: pair.refreshToken } });
+      expect(refresh.status).toBe(401);
+    });
+
+    it('should answer 401 for a disabled user within the cache window', async () => {
+      const pair = await t.login('o_dis');
+      expect((await me(pair.accessToken)).status).toBe(200);
+      await t.dataSource.query(`UPDATE users SET disabled = true WHERE id = $1`, [pair.user.id]);
+      await expect.poll(async () => (await me(pair.accessToken)).status, { timeout: 5000, interval: 200 }).toBe(401);
+    });
+
+    it('should answer 401 for a session revoked in the database within 5 seconds', async () => {
+      const pair = await t.login('o_revoked');
+      expect((await me(pair.accessToken)).status).toBe(200);
+      await t.dataSource.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1`, [pair.user.id]);
+      const started = Date.now();
+      await expect.poll(async () => (await me(pair.accessToken)).status, { timeout: 5000, interval: 200 }).toBe(401);
+      expect(Date.now() - started).toBeLessThan(5000);
+    });
+  });
+
+  describe('POST /api/auth/verify', () => {
+    it('should describe a valid token', async () => {
+      const pair = await t.login('o_verify');
+      const res = await t.request('POST', '/api/auth/verify', { body: { token: pair.accessToken } });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ valid: true, userId: pair.user.id, role: 'user', exp: decodeJwt(pair.accessToken).exp });
+    });
+
+    it('should answer 401 for a bad token and 400 for a missing one', async () => {
+      expect((await t.request('POST', '/api/auth/verify', { body: { token: 'a.b.c' } })).status).toBe(401);
+      expect((await t.request('POST', '/api/auth/verify', { body: {} })).status).toBe(400);
+    });
+  });
+
+  describe('POST /api/auth/refresh', () => {
+    it('should rotate: the new pair works and the old refresh token is spent', async () => {
+      const pair = await t.login('o_rotate');
+      const res = await t.request('POST', '/api/auth/refresh', { body: { refreshToken: pair.refreshToken } });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ tokenType: 'Bearer', isNewUser: false, expiresIn: pair.expiresIn });
+      expect(res.body.user.id).toBe(pair.user.id);
+      expect(res.body.refreshToken).not.toBe(pair.refreshToken);
+      expect(decodeJwt(res.body.accessToken).sid).toBe(decodeJwt(pair.accessToken).sid);
+      expect((await me(res.body.accessToken)).status).toBe(200);
+
+      const next = await t.request('POST', '/api/auth/refresh', { body: { refreshToken: res.body.refreshToken } });
+      expect(next.status).toBe(200);
+    });
+
+    it('should revoke the whole family when a spent token is presented again', async () => {
+      const pair = await t.login('o_reuse');
+      const first = await t.request('POST', '/api/auth/refresh', { body: { refreshToken: pair.refreshToken } });
+      const second = await t.request('POST', '/api/auth/refresh', { body: { refreshToken: first.body.refreshToken } });
+      expect(second.status).toBe(200);
+
+      const replay = await t.request('POST', '/api/auth/refresh', { body: { refreshToken: pair.refreshToken } });
+      expect(replay.status).toBe(401);
+      expect(replay.body.code).toBe('REFRESH_TOKEN_REUSED');
+
+      // Every descendant of that login is dead: the newest refresh token and the access tokens.
+      const descendant = await t.request('POST', '/api/auth/refresh', { body: { refreshToken: second.body.refreshToken } });
+      expect(descendant.status).toBe(401);
+      expect((await me(second.body.accessToken)).status).toBe(401);
+      expect((await me(pair.accessToken)).status).toBe(401);
+    });
+
+    it('should leave the user’s other sessions alone when one family is revoked', async () => {
+      const phone = await t.login('o_two_devices');
+      const tablet = await t.login('o_two_devices');
+      await t.request('POST', '/api/auth/refresh', { body: { refreshToken: phone.refreshToken } });
+      await t.request('POST', '/api/auth/refresh', { body: { refreshToken: phone.refreshToken } });
+      expect((await me(phone.accessToken)).status).toBe(401);
+      expect((await me(tablet.accessToken)).status).toBe(200);
+    });
+
+    it('should let exactly one of two concurrent refreshes win', async () => {
+      const pair = await t.login('o_race');
+      const results = await Promise.all([
+        t.request('POST', '/api/auth/refresh', { body: { refreshToken: pair.refreshToken } }),
+        t.request('POST', '/api/auth/refresh', { body: { refreshToken: pair.refreshToken } }),
+      ]);
+      expect(results.map((r) => r.status).sort()).toEqual([200, 401]);
+      const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM refresh_tokens`);
+      expect(n).toBe(2); // the login's token and exactly one successor
+    });
+
+    it('should answer 401 REFRESH_TOKEN_INVALID for an unknown or expired token', async () => {
+      const unknown = await t.request('POST', '/api/auth/refresh', { body: { refreshToken: 'not-a-real-token' } });
+      expect(unknown.status).toBe(401);
+      expect(unknown.body.code).toBe('REFRESH_TOKEN_INVALID');
+
+      const pair = await t.login('o_old');
+      await t.dataSource.query(`UPDATE refresh_tokens SET expires_at = now() - interval '1 second'`);
+      const expired = await t.request('POST', '/api/auth/refresh', { body: { refreshToken: pair.refreshToken } });
+      expect(expired.status).toBe(401);
+      expect(expired.body.code).toBe('REFRESH_TOKEN_INVALID');
+    });
+
+    it('should store refresh tokens only as hashes', async () => {
+      const pair = await t.login('o_hash');
+      const rows: { token_hash: Buffer }[] = await t.dataSource.query(`SELECT token_hash FROM refresh_tokens`);
+      expect(rows).toHaveLength(1);
+      const dump = JSON.stringify(await t.dataSource.query(`SELECT * FROM refresh_tokens`)) + JSON.stringify(await t.dataSource.query(`SELECT * FROM sessions`));
+      expect(dump).not.toContain(pair.refreshToken);
+      expect(rows[0].token_hash.toString('base64url')).not.toBe(pair.refreshToken);
+    });
+
+    it('should refuse a disabled user with 403 USER_DISABLED', async () => {
+      const pair = await t.login('o_refresh_disabled');
+      await t.dataSource.query(`UPDATE users SET disabled = true WHERE id = $1`, [pair.user.id]);
+      const res = await t.request('POST', '/api/auth/refresh', { body: { refreshToken: pair.refreshToken } });
+      expect(res.status).toBe(403);
+      expect(res.body.code).toBe('USER_DISABLED');
+    });
+
+    it('should answer 400 for a missing refresh token', async () => {
+      expect((await t.request('POST', '/api/auth/refresh', { body: {} })).status).toBe(400);
+      expect((await t.request('POST', '/api/auth/refresh', { body: { refreshToken: 42 } })).status).toBe(400);
+    });
+  });
+
+  describe('POST /api/auth/logout', () => {
+    it('should answer 204 for an unknown token and change nothing', async () => {
+      const pair = await t.login('o_keep');
+      const res = await t.request('POST', '/api/auth/logout', { body: { refreshToken: 'unknown' } });
+      expect(res.status).toBe(204);
+      expect((await me(pair.accessToken)).status).toBe(200);
+    });
+
+    it('should revoke the family even through a spent token', async () => {
+      const pair = await t.login('o_spent_logout');
+      const next = await t.request('POST', '/api/auth/refresh', { body: { refreshToken: pair.refreshToken } });
+      expect((await t.request('POST', '/api/auth/logout', { body: { refreshToken: pair.refreshToken } })).status).toBe(204);
+      expect((await me(next.body.accessToken)).status).toBe(401);
+    });
+  });
+});
+
+describe('JWT_VERIFY_EXPIRATION=false', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { JWT_VERIFY_EXPIRATION: 'false', JWT_ACCESS_TTL: '15m' } });
+  });
+  afterAll(async () => t.close());
+
+  it('should accept an expired access token (the seed recipe’s setting) and use the configured lifetime', async () => {
+    await t.reset();
+    const pair = await t.login('o_lenient');
+    expect(pair.expiresIn).toBe(900);
+    const expired = signJwt({ ...decodeJwt(pair.accessToken), exp: now() - 60 }, TEST_JWT_SECRET);
+    const res = await t.request('GET', '/api/users/me', { token: expired });
+    expect(res.status).toBe(200);
+  });
+});
