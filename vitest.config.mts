@@ -7,6 +7,7 @@ export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],
   test: {
     reporters: ['default'],
+    setupFiles: ['reflect-metadata'],
     projects: [
       {
         extends: true,

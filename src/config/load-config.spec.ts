@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEV_JWT_SECRET, loadConfig } from './load-config';
+
+const PROD = {
+  NODE_ENV: 'production',
+  JWT_SECRET: 'p'.repeat(40),
+  DATABASE_URL: 'postgres://u:p@db:5432/wxmall',
+  WECHAT_APPID: 'wx1234567890abcdef',
+  WECHAT_SECRET: 'secret',
+};
+
+function errorOf(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe(loadConfig.name, () => {
+  it('should apply the documented defaults in development', () => {
+    const sut = loadConfig({});
+    expect(sut).toMatchObject({
+      env: 'development',
+      port: 3000,
+      databaseUrl: null,
+      authRateLimit: 60,
+      jwt: { secret: DEV_JWT_SECRET, accessTtlSeconds: 7200, refreshTtlSeconds: 30 * 86400, verifyExpiration: true, usingDevSecret: true },
+      wechat: { appid: null, apiBase: 'https://api.weixin.qq.com', timeoutMs: 5000 },
+      admin: null,
+    });
+    expect(sut.dataEncryptionKey).toHaveLength(32);
+  });
+
+  it('should accept a complete production configuration', () => {
+    const sut = loadConfig(PROD);
+    expect(sut.env).toBe('production');
+    expect(sut.jwt.usingDevSecret).toBe(false);
+    expect(sut.databaseUrl).toBe(PROD.DATABASE_URL);
+  });
+
+  it.each([
+    ['JWT_SECRET', { ...PROD, JWT_SECRET: undefined }],
+    ['JWT_SECRET', { ...PROD, JWT_SECRET: 'short-secret' }],
+    ['JWT_SECRET', { ...PROD, JWT_SECRET: DEV_JWT_SECRET }],
+    ['DATABASE_URL', { ...PROD, DATABASE_URL: undefined }],
+    ['WECHAT_APPID', { ...PROD, WECHAT_APPID: undefined }],
+    ['WECHAT_SECRET', { ...PROD, WECHAT_SECRET: undefined }],
+  ])('should refuse to start in production without a proper %s', (variable, env) => {
+    const sut = errorOf(env);
+    expect(sut.variable).toBe(variable);
+    expect(sut.message).toContain(variable);
+    expect(sut.message).not.toContain('\n');
+  });
+
+  it.each([
+    ['PORT', { PORT: 'eighty' }],
+    ['JWT_ACCESS_TTL', { JWT_ACCESS_TTL: '2 weeks' }],
+    ['JWT_VERIFY_EXPIRATION', { JWT_VERIFY_EXPIRATION: 'maybe' }],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://x' }],
+    ['WECHAT_TIMEOUT_MS', { WECHAT_TIMEOUT_MS: '-5' }],
+    ['AUTH_RATE_LIMIT', { AUTH_RATE_LIMIT: '0' }],
+    ['DATA_ENCRYPTION_KEY', { DATA_ENCRYPTION_KEY: 'too-short' }],
+    ['ADMIN_PASSWORD', { ADMIN_USERNAME: 'root' }],
+    ['NODE_ENV', { NODE_ENV: 'staging' }],
+  ])('should name %s when it is bad', (variable, env) => {
+    expect(errorOf(env).variable).toBe(variable);
+  });
+
+  it('should parse durations, booleans and keys', () => {
+    const key = 'ab'.repeat(32);
+    const sut = loadConfig({ JWT_ACCESS_TTL: '15m', JWT_REFRESH_TTL: '7d', JWT_VERIFY_EXPIRATION: 'false', DATA_ENCRYPTION_KEY: key });
+    expect(sut.jwt.accessTtlSeconds).toBe(900);
+    expect(sut.jwt.refreshTtlSeconds).toBe(7 * 86400);
+    expect(sut.jwt.verifyExpiration).toBe(false);
+    expect(sut.dataEncryptionKey.toString('hex')).toBe(key);
+    expect(loadConfig({ DATA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') }).dataEncryptionKey).toEqual(Buffer.alloc(32, 7));
+  });
+
+  it('should derive a data key that is not the JWT secret and depends on it', () => {
+    const a = loadConfig({ JWT_SECRET: 'a'.repeat(32) }).dataEncryptionKey;
+    const b = loadConfig({ JWT_SECRET: 'b'.repeat(32) }).dataEncryptionKey;
+    expect(a).not.toEqual(b);
+    expect(a.toString('utf8')).not.toContain('a'.repeat(32));
+  });
+
+  it('should treat empty strings as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' })).toMatchObject({ port: 3000, databaseUrl: null });
+  });
+});

@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startTestApp, TestApp } from '../support/test-app';
+
+describe('/api/users/me', () => {
+  let t: TestApp;
+  let token: string;
+  let userId: string;
+  const patch = (body: unknown) => t.request('PATCH', '/api/users/me', { token, body });
+  const row = async () => (await t.dataSource.query(`SELECT * FROM users WHERE id = $1`, [userId]))[0];
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  beforeEach(async () => {
+    await t.reset();
+    const pair = await t.login('o_profile');
+    token = pair.accessToken;
+    userId = pair.user.id;
+  });
+  afterAll(async () => t.close());
+
+  it('should return the caller with every field of User, absent values null', async () => {
+    const res = await t.request('GET', '/api/users/me', { token });
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body).sort()).toEqual(
+      ['id', 'openid', 'unionid', 'role', 'disabled', 'username', 'name', 'nickname', 'avatarUrl', 'email', 'phone', 'birthday', 'gender',
+        'address', 'signature', 'city', 'province', 'country', 'language', 'createdAt', 'updatedAt'].sort(),
+    );
+    expect(res.body).toMatchObject({ id: userId, openid: 'o_profile', role: 'user', gender: 'unknown', email: null, birthday: null });
+  });
+
+  it('should update every editable field', async () => {
+    const body = {
+      name: '王小明', nickname: '小明', avatarUrl: 'https://example.com/a.png', email: 'xm@example.com', birthday: '1995-04-01',
+      gender: 'male', address: '杭州市西湖区', signature: 'hello', city: 'Hangzhou', province: 'Zhejiang', country: 'China', language: 'zh_CN',
+    };
+    const res = await patch(body);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject(body);
+    expect((await t.request('GET', '/api/users/me', { token })).body).toMatchObject(body);
+    expect(new Date(res.body.updatedAt).getTime()).toBeGreaterThanOrEqual(new Date(res.body.createdAt).getTime());
+  });
+
+  it('should clear a field with null and leave the others', async () => {
+    await patch({ nickname: 'n', city: 'c' });
+    const res = await patch({ nickname: null });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ nickname: null, city: 'c' });
+  });
+
+  it.each([
+    ['name over 30', { name: 'x'.repeat(31) }],
+    ['nickname over 50', { nickname: 'x'.repeat(51) }],
+    ['avatarUrl not a URL', { avatarUrl: 'not a url' }],
+    ['avatarUrl not http(s)', { avatarUrl: 'ftp://example.com/a.png' }],
+    ['avatarUrl javascript:', { avatarUrl: 'javascript:alert(1)' }],
+    ['avatarUrl over 500', { avatarUrl: `https://example.com/${'a'.repeat(490)}` }],
+    ['email invalid', { email: 'not-an-email' }],
+    ['birthday not a date', { birthday: 'yesterday' }],
+    ['birthday impossible', { birthday: '2023-02-30' }],
+    ['birthday wrong format', { birthday: '01/04/1995' }],
+    ['birthday in the future', { birthday: `${new Date().getUTCFullYear() + 1}-01-01` }],
+    ['gender unknown value', { gender: 'other' }],
+    ['gender as WeChat number', { gender: 1 }],
+    ['address over 550', { address: 'x'.repeat(551) }],
+    ['signature over 550', { signature: 'x'.repeat(551) }],
+    ['city not a string', { city: 12 }],
+    ['language over 32', { language: 'x'.repeat(33) }],
+  ])('should answer 400 for %s and change nothing', async (_name, body) => {
+    const before = await row();
+    const res = await patch(body);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+    expect(await row()).toEqual(before);
+  });
+
+  it.each([
+    ['role', { role: 'admin' }],
+    ['openid', { openid: 'someone_else' }],
+    ['phone', { phone: '13800000000' }],
+    ['id', { id: '00000000-0000-0000-0000-000000000000' }],
+    ['disabled', { disabled: true }],
+    ['unionid', { unionid: 'u' }],
+    ['username', { username: 'root' }],
+    ['sessionKeyEnc', { sessionKeyEnc: 'x' }],
+    ['a mix of allowed and forbidden', { nickname: 'ok', role: 'admin' }],
+  ])('should refuse mass assignment of %s with 400 and change nothing', async (_name, body) => {
+    const before = await row();
+    const res = await patch(body);
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body.message)).toMatch(/should not exist/);
+    expect(await row()).toEqual(before);
+  });
+
+  it('should accept today as a birthday', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const res = await patch({ birthday: today });
+    expect(res.status).toBe(200);
+    expect(res.body.birthday).toBe(today);
+  });
+
+  it('should answer 401 without a token', async () => {
+    expect((await t.request('PATCH', '/api/users/me', { body: { nickname: 'x' } })).status).toBe(401);
+    expect((await t.request('DELETE', '/api/users/me')).status).toBe(401);
+  });
+
+  describe('DELETE /api/users/me', () => {
+    it('should erase the account, revoke its sessions and free the openid', async () => {
+      await patch({ nickname: '旧账号', email: 'old@example.com' });
+      const other = await t.login('o_profile'); // a second device of the same user
+      const res = await t.request('DELETE', '/api/users/me', { token });
+      expect(res.status).toBe(204);
+      expect(res.text).toBe('');
+
+      expect((await t.request('GET', '/api/users/me', { token })).status).toBe(401);
+      expect((await t.request('GET', '/api/users/me', { token: other.accessToken })).status).toBe(401);
+      expect((await t.request('POST', '/api/auth/refresh', { body: { refreshToken: other.refreshToken } })).status).toBe(401);
+      const [{ users }] = await t.dataSource.query(`SELECT count(*)::int AS users FROM users`);
+      const [{ sessions }] = await t.dataSource.query(`SELECT count(*)::int AS sessions FROM sessions`);
+      expect(users).toBe(0);
+      expect(sessions).toBe(0);
+
+      const again = await t.login('o_profile');
+      expect(again.isNewUser).toBe(true);
+      expect(again.user.id).not.toBe(userId);
+      expect(again.user).toMatchObject({ nickname: null, email: null });
+    });
+  });
+});
