@@ -1,0 +1,88 @@
+import { JwtService } from '@nestjs/jwt';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { PrincipalCache } from '../common/cache/principal-cache';
+import { loadConfig } from '../config/load-config';
+import type { UserEntity } from '../users/entities/user.entity';
+import { UserDisabledError } from '../users/users.errors';
+import type { UsersService } from '../users/users.service';
+import { RefreshTokenInvalidError, RefreshTokenReusedError } from './auth.errors';
+import type { SessionsRepository } from './sessions.repository';
+import { hashToken, SessionsService } from './sessions.service';
+
+const USER_ID = '11111111-1111-4111-8111-111111111111';
+const SESSION_ID = '22222222-2222-4222-8222-222222222222';
+
+function user(overrides: Partial<UserEntity> = {}): UserEntity {
+  const now = new Date();
+  return { id: USER_ID, openid: 'o', role: 'user', disabled: false, gender: 'unknown', createdAt: now, updatedAt: now, ...overrides } as UserEntity;
+}
+
+describe(SessionsService.name, () => {
+  const config = loadConfig({ JWT_SECRET: 'unit-test-secret-unit-test-secret-123', JWT_ACCESS_TTL: '10m' });
+  let repo: { [K in keyof SessionsRepository]: ReturnType<typeof vi.fn> };
+  let users: { getEntity: ReturnType<typeof vi.fn> };
+  let principals: PrincipalCache;
+  let sut: SessionsService;
+
+  beforeEach(() => {
+    repo = {
+      create: vi.fn().mockResolvedValue(SESSION_ID),
+      rotate: vi.fn(),
+      findSessionOfToken: vi.fn(),
+      revoke: vi.fn().mockResolvedValue(undefined),
+      revokeAllOfUser: vi.fn().mockResolvedValue(undefined),
+      findPrincipal: vi.fn(),
+    };
+    users = { getEntity: vi.fn().mockResolvedValue(user()) };
+    principals = new PrincipalCache();
+    sut = new SessionsService(repo as unknown as SessionsRepository, users as unknown as UsersService, new JwtService({ secret: config.jwt.secret }), principals, config);
+  });
+
+  it('should issue a pair whose refresh token is stored only as its hash', async () => {
+    const pair = await sut.issue(user(), true, 'ua');
+    expect(pair).toMatchObject({ tokenType: 'Bearer', expiresIn: 600, isNewUser: true });
+    const [, , storedHash] = repo.create.mock.calls[0];
+    expect(storedHash).toEqual(hashToken(pair.refreshToken));
+    expect(JSON.stringify(repo.create.mock.calls)).not.toContain(pair.refreshToken);
+  });
+
+  it('should refuse to issue tokens to a disabled user', async () => {
+    await expect(sut.issue(user({ disabled: true }), false)).rejects.toBeInstanceOf(UserDisabledError);
+    expect(repo.create).not.toHaveBeenCalled();
+  });
+
+  it('should revoke the family and forget its cached principal when a spent token comes back', async () => {
+    principals.set(SESSION_ID, { userId: USER_ID, role: 'user', active: true });
+    repo.rotate.mockResolvedValue({ kind: 'reused', sessionId: SESSION_ID, userId: USER_ID });
+    await expect(sut.refresh('spent')).rejects.toBeInstanceOf(RefreshTokenReusedError);
+    expect(repo.revoke).toHaveBeenCalledWith(SESSION_ID, 'reuse');
+    expect(principals.get(SESSION_ID)).toBeUndefined();
+  });
+
+  it('should answer REFRESH_TOKEN_INVALID for an unknown token without revoking anything', async () => {
+    repo.rotate.mockResolvedValue({ kind: 'invalid' });
+    await expect(sut.refresh('unknown')).rejects.toBeInstanceOf(RefreshTokenInvalidError);
+    expect(repo.revoke).not.toHaveBeenCalled();
+  });
+
+  it('should resolve a principal once and then serve it from the cache', async () => {
+    repo.findPrincipal.mockResolvedValue({ userId: USER_ID, role: 'staff', disabled: false, revoked: false });
+    const claims = { sub: USER_ID, sid: SESSION_ID };
+    await expect(sut.resolvePrincipal(claims)).resolves.toEqual({ id: USER_ID, role: 'staff', sessionId: SESSION_ID });
+    await expect(sut.resolvePrincipal(claims)).resolves.toEqual({ id: USER_ID, role: 'staff', sessionId: SESSION_ID });
+    expect(repo.findPrincipal).toHaveBeenCalledTimes(1);
+  });
+
+  it('should refuse claims that are not ids without asking the database', async () => {
+    await expect(sut.resolvePrincipal({ sub: 'x', sid: "'; DROP TABLE users; --" })).resolves.toBeNull();
+    expect(repo.findPrincipal).not.toHaveBeenCalled();
+  });
+
+  it('should refuse a revoked session or a disabled user', async () => {
+    repo.findPrincipal.mockResolvedValueOnce({ userId: USER_ID, role: 'user', disabled: false, revoked: true });
+    await expect(sut.resolvePrincipal({ sub: USER_ID, sid: SESSION_ID })).resolves.toBeNull();
+    principals.forgetSession(SESSION_ID);
+    repo.findPrincipal.mockResolvedValueOnce({ userId: USER_ID, role: 'user', disabled: true, revoked: false });
+    await expect(sut.resolvePrincipal({ sub: USER_ID, sid: SESSION_ID })).resolves.toBeNull();
+  });
+});
