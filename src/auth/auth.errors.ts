@@ -1,23 +1,16 @@
-import { DomainError } from '../common/errors';
+import { DomainError, domainError } from '../common/errors';
 
 /** A refresh token that is unknown, expired, or whose session was revoked. The client logs in again. */
-export class RefreshTokenInvalidError extends DomainError {
-  readonly status = 401;
-  readonly code = 'REFRESH_TOKEN_INVALID';
-  constructor() {
-    super('The refresh token is invalid or expired; log in again');
-  }
-}
+export class RefreshTokenInvalidError extends domainError(401, 'REFRESH_TOKEN_INVALID', 'The refresh token is invalid or expired; log in again') {}
 
 /** A refresh token presented a second time: its whole family is revoked. The client logs in again. */
-export class RefreshTokenReusedError extends DomainError {
-  readonly status = 401;
-  readonly code = 'REFRESH_TOKEN_REUSED';
-  constructor() {
-    super('The refresh token was already used; the session is revoked, log in again');
-  }
-}
+export class RefreshTokenReusedError extends domainError(
+  401,
+  'REFRESH_TOKEN_REUSED',
+  'The refresh token was already used; the session is revoked, log in again',
+) {}
 
+/** 401 TOKEN_EXPIRED (refresh it) or TOKEN_INVALID (log in). */
 export class InvalidAccessTokenError extends DomainError {
   readonly status = 401;
   readonly code: string;

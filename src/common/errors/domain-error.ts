@@ -1,5 +1,5 @@
 /**
- * A rule of the product was broken. Services throw these; `DomainExceptionFilter` maps
+ * A rule of the product was broken. Services throw these; `AllExceptionsFilter` maps
  * each to its HTTP status and stable machine-readable `code`, so services never speak HTTP.
  */
 export abstract class DomainError extends Error {
@@ -14,47 +14,35 @@ export abstract class DomainError extends Error {
   }
 }
 
-export class UnauthorizedError extends DomainError {
-  readonly status = 401;
-  readonly code: string;
-  constructor(message = 'Unauthorized', code = 'UNAUTHORIZED') {
-    super(message);
-    this.code = code;
-  }
+/**
+ * The base class of a domain error with a fixed status and code:
+ * `export class GoodsNotFoundError extends domainError(404, 'GOODS_NOT_FOUND', 'Goods not found') {}`.
+ */
+export function domainError(status: number, code: string, defaultMessage: string, headers: Record<string, string> = {}) {
+  return class extends DomainError {
+    readonly status = status;
+    readonly code = code;
+    constructor(message: string = defaultMessage) {
+      super(message);
+      Object.assign(this.headers, headers);
+    }
+  };
 }
 
-export class ForbiddenError extends DomainError {
-  readonly status = 403;
-  readonly code: string;
-  constructor(message = 'Forbidden', code = 'FORBIDDEN') {
-    super(message);
-    this.code = code;
-  }
+/** A domain error whose code is chosen where it is thrown. */
+function domainErrorWithCode(status: number, defaultMessage: string, defaultCode: string) {
+  return class extends DomainError {
+    readonly status = status;
+    readonly code: string;
+    constructor(message: string = defaultMessage, code: string = defaultCode) {
+      super(message);
+      this.code = code;
+    }
+  };
 }
 
-export class NotFoundError extends DomainError {
-  readonly status = 404;
-  readonly code: string;
-  constructor(message = 'Not found', code = 'NOT_FOUND') {
-    super(message);
-    this.code = code;
-  }
-}
-
-export class ConflictError extends DomainError {
-  readonly status = 409;
-  readonly code: string;
-  constructor(message: string, code = 'CONFLICT') {
-    super(message);
-    this.code = code;
-  }
-}
-
-export class BadRequestError extends DomainError {
-  readonly status = 400;
-  readonly code: string;
-  constructor(message: string, code = 'BAD_REQUEST') {
-    super(message);
-    this.code = code;
-  }
-}
+export class UnauthorizedError extends domainErrorWithCode(401, 'Unauthorized', 'UNAUTHORIZED') {}
+export class ForbiddenError extends domainErrorWithCode(403, 'Forbidden', 'FORBIDDEN') {}
+export class NotFoundError extends domainErrorWithCode(404, 'Not found', 'NOT_FOUND') {}
+export class ConflictError extends domainErrorWithCode(409, 'Conflict', 'CONFLICT') {}
+export class BadRequestError extends domainErrorWithCode(400, 'Bad request', 'BAD_REQUEST') {}
