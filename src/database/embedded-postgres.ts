@@ -171,7 +171,7 @@ function run(file: string, args: string[], runAs: RunAs): Promise<string> {
     execFile(
       file,
       args,
-      { ...runAs, env: { ...process.env, LC_ALL: 'C', LANG: 'C' }, cwd: tmpdir(), timeout: 120_000 },
+      { ...runAs, env: { LC_ALL: 'C', LANG: 'C', PATH: '/usr/local/bin:/usr/bin:/bin' }, cwd: tmpdir(), timeout: 120_000 },
       (error, stdout, stderr) => {
         if (error) reject(new Error(`${file.split('/').pop()} ${args[0]} failed: ${String(stderr || error.message).trim()}`));
         else resolvePromise(stdout);
