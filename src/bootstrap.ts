@@ -1,29 +1,115 @@
+import helmet from '@fastify/helmet';
 import { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
+import type { IncomingMessage } from 'node:http';
+import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
+import { REQUEST_ID_HEADER, requestIdOf } from './logging/request-id';
+import { DOCS_PATH, setupOpenApi } from './openapi/openapi';
 
 /** Request bodies over this many bytes answer 413. */
 export const BODY_LIMIT_BYTES = 100 * 1024;
 
 export interface CreateAppOptions {
+  /**
+   * The logger from the very start. Default: the app's own nestjs-pino logger, with Nest's
+   * start-up logs buffered until it exists. main.ts passes its JSON logger (the same pino
+   * instance), so a start that fails is logged as it happens.
+   */
   logger?: LoggerService | LogLevel[] | false;
+  /** Where the JSON log lines go (default: stdout). Tests pass a stream to read them. */
+  logDestination?: DestinationStream;
+}
+
+/** A route as Fastify registered it, e.g. `{ method: 'GET', url: '/api/users/:id' }`. */
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+}
+
+const registered = new WeakMap<object, RegisteredRoute[]>();
+
+/** Every route the app's Fastify instance registered (recorded by an onRoute hook), for the OpenAPI coverage test. */
+export function registeredRoutes(app: NestFastifyApplication): RegisteredRoute[] {
+  return registered.get(app) ?? [];
+}
+
+/** The API answers JSON only, so it needs no sources at all; this also forbids framing it. */
+const API_CSP = { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] };
+/** Swagger UI loads its scripts and styles from /docs, uses inline styles and data: images. */
+const DOCS_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+  "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
+
+/**
+ * Which X-Forwarded-For entries Fastify believes for `request.ip` (the client address of the
+ * rate limits). With N proxies in a row, the entry the outermost one appended: entries
+ * further left were sent by the client and are ignored. (Fastify refuses a bare hop count,
+ * so it gets the equivalent trust function.) With addresses, only hops from them count.
+ */
+function trustProxyOption(trust: number | string[]): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (Array.isArray(trust)) return trust;
+  if (trust <= 0) return false;
+  return (_address, hop) => hop < trust;
 }
 
 /** Builds the HTTP app (used by main.ts and by the e2e tests, so both run the same setup). */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: config.trustProxy,
+    trustProxy: trustProxyOption(config.trustProxy),
     // Finish in-flight requests on close, but do not wait for idle keep-alive sockets.
     forceCloseConnections: 'idle',
+    // One request id for Fastify, the logs and the X-Request-Id response header.
+    requestIdHeader: false,
+    genReqId: (req: IncomingMessage) => requestIdOf(req),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: options.logger ?? (config.env === 'test' && !process.env.DEBUG_TEST_LOG ? false : undefined),
+  const routes: RegisteredRoute[] = [];
+  adapter.getInstance().addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method: String(method), url: route.url });
+  });
+
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { logDestination: options.logDestination }), adapter, {
+    logger: options.logger,
+    bufferLogs: options.logger === undefined,
     abortOnError: false,
   });
+  registered.set(app, routes);
+  // Nest's own Logger (which the app code uses) writes through pino from here on.
+  if (options.logger === undefined) app.useLogger(app.get(PinoNestLogger));
+
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  // Graceful shutdown: close() stops accepting and drops idle keep-alive sockets, but a
+  // socket whose request was in flight would stay open (keep-alive) after its answer and
+  // hold the shutdown for the keep-alive timeout. Answers sent while closing end their socket.
+  let closing = false;
+  fastify.addHook('preClose', async () => {
+    closing = true;
+  });
+  fastify.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+  await app.register(helmet, { contentSecurityPolicy: { useDefaults: false, directives: API_CSP } });
+  fastify.addHook('onSend', async (request, reply) => {
+    const path = request.url.split('?')[0];
+    if (path === `/${DOCS_PATH}` || path.startsWith(`/${DOCS_PATH}/`)) reply.header('content-security-policy', DOCS_CSP);
+  });
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
+      exposedHeaders: [REQUEST_ID_HEADER, 'retry-after'],
+      maxAge: 600,
+    });
+  }
+
   app.setGlobalPrefix('api');
+  setupOpenApi(app);
   await app.init();
   return app;
 }

@@ -1,15 +1,17 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { Logger as PinoNestLogger, PinoLogger } from 'nestjs-pino';
 import { config as loadDotenv } from 'dotenv';
 import { createApp } from './bootstrap';
 import { ConfigError, loadConfig } from './config/load-config';
+import { buildLoggerParams } from './logging/logging.options';
 import { resolveRuntime } from './runtime';
 
 async function main(): Promise<void> {
   loadDotenv({ quiet: true });
   let config;
   try {
-    config = loadConfig(process.env);
+    config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
       // One clear line naming the variable, and a non-zero exit.
@@ -19,9 +21,16 @@ async function main(): Promise<void> {
     throw err;
   }
 
+  // JSON lines from the first one on: the embedded PostgreSQL and dev-fake warnings come
+  // before the app exists. The app's LoggingModule reuses this same pino instance.
+  const loggerParams = buildLoggerParams(config);
+  const jsonLogger = new PinoNestLogger(new PinoLogger(loggerParams), loggerParams);
+  Logger.overrideLogger(jsonLogger);
   const logger = new Logger('Bootstrap');
   const runtime = await resolveRuntime(config, logger);
-  const app = await createApp(runtime.config);
+  // Given the logger directly (not buffered until the app is up), a start that fails —
+  // a database that stays unreachable — is logged as it happens.
+  const app = await createApp(runtime.config, { logger: jsonLogger });
 
   // Our own signal handling instead of enableShutdownHooks(): Nest re-raises the signal
   // after its hooks (so the exit code would be 143), and the embedded PostgreSQL must stop

@@ -13,6 +13,7 @@ import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { WechatCodeStrategy } from './strategies/wechat-code.strategy';
+import { PasswordStrategy } from './strategies/password.strategy';
 
 @Module({
   imports: [
@@ -30,7 +31,7 @@ import { WechatCodeStrategy } from './strategies/wechat-code.strategy';
     WechatModule,
   ],
   controllers: [AuthController],
-  providers: [AuthService, SessionsRepository, SessionsService, JwtStrategy, WechatCodeStrategy],
+  providers: [AuthService, SessionsRepository, SessionsService, JwtStrategy, WechatCodeStrategy, PasswordStrategy],
   exports: [SessionsService, JwtStrategy],
 })
 export class AuthModule {}

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { ProfilePatch } from '../users/dto/update-profile.dto';
 import type { UserEntity } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
+import type { PasswordLoginDto } from '../users/dto/user-accounts.dto';
+import { UserAccountsService } from '../users/user-accounts.service';
 import { WechatService } from '../wechat/wechat.service';
 import type { TokenPairResponse } from './dto/token.dto';
 import type { WechatLoginDto, WechatUserInfoDto } from './dto/wechat-login.dto';
@@ -22,7 +24,13 @@ export class AuthService {
     private readonly wechat: WechatService,
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
+    private readonly accounts: UserAccountsService,
   ) {}
+
+  /** A staff or admin account by username and password; never a mini program user (they have no password). */
+  async loginWithPassword(dto: PasswordLoginDto): Promise<WechatLogin> {
+    return { user: await this.accounts.authenticate(dto.username, dto.password), isNew: false };
+  }
 
   /** Trades the code with WeChat and finds or creates the user. A failure creates and changes nothing. */
   async loginWithWechat(dto: WechatLoginDto): Promise<WechatLogin> {

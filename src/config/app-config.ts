@@ -26,8 +26,16 @@ export interface AppConfig {
   /** 32 bytes; AES-256-GCM key for data at rest (session_key). */
   dataEncryptionKey: Buffer;
   admin: { username: string; password: string } | null;
-  trustProxy: boolean;
+  /**
+   * Which X-Forwarded-For entries are believed (TRUST_PROXY): 0 none (the socket's address is
+   * the client), a number of proxies in a row, or the addresses/CIDRs of the trusted proxies.
+   */
+  trustProxy: number | string[];
   corsOrigins: string[];
   redisUrl: string | null;
+  /** Prefix of every Redis key (REDIS_KEY_PREFIX), so apps or test runs can share one Redis. */
+  redisKeyPrefix: string;
   logLevel: string;
+  /** How long a goods filter seen matching more than 10,000 rows skips its count (GOODS_COUNT_CACHE_SECONDS; 0: never). */
+  goodsCountCacheSeconds: number;
 }

@@ -1,4 +1,5 @@
 import { hkdfSync } from 'node:crypto';
+import { isIP } from 'node:net';
 import { plainToInstance } from 'class-transformer';
 import {
   IsIn,
@@ -79,7 +80,7 @@ class EnvironmentVariables {
   @IsOptional() @IsString() @MinLength(8, { message: 'must be at least 8 characters' }) @MaxLength(256)
   ADMIN_PASSWORD?: string;
 
-  @IsOptional() @Matches(BOOLEAN, { message: 'must be true or false' })
+  @IsOptional() @IsString()
   TRUST_PROXY?: string;
 
   @IsOptional() @IsString()
@@ -88,8 +89,14 @@ class EnvironmentVariables {
   @IsOptional() @Matches(/^rediss?:\/\/[^\s]+$/, { message: 'must be a redis:// URL' })
   REDIS_URL?: string;
 
+  @IsOptional() @Matches(/^[A-Za-z0-9_.:-]{1,64}$/, { message: 'must be 1-64 letters, digits or _.:-' })
+  REDIS_KEY_PREFIX?: string;
+
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(3600)
+  GOODS_COUNT_CACHE_SECONDS?: number;
 }
 
 /** Known only so the app can refuse it in production, and so tests can assert on it. */
@@ -98,6 +105,31 @@ export const DEV_JWT_SECRET = 'wxmall-dev-only-jwt-secret-do-not-use-in-producti
 function parseBool(value: string | undefined, fallback: boolean): boolean {
   if (value === undefined) return fallback;
   return /^(true|1|yes)$/i.test(value);
+}
+
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY: `false` (none), `true` (one proxy: the load balancer), a number of proxies in
+ * a row, or the proxies' addresses/CIDRs (`10.0.0.0/8,loopback`), the safest: then only an
+ * X-Forwarded-For from those addresses is believed.
+ */
+function parseTrustProxy(value: string | undefined): number | string[] {
+  if (value === undefined || /^(false|0|no)$/i.test(value)) return 0;
+  if (/^(true|yes)$/i.test(value)) return 1;
+  if (/^\d+$/.test(value) && Number(value) <= 10) return Number(value);
+  const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+  const valid = (entry: string) => {
+    if (PROXY_RANGE_NAMES.has(entry)) return true;
+    const [address, bits, ...rest] = entry.split('/');
+    const family = isIP(address);
+    if (!family || rest.length > 0) return false;
+    return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  };
+  if (entries.length === 0 || !entries.every(valid)) {
+    throw new ConfigError('TRUST_PROXY', 'must be true, false, a number of proxies (1-10), or proxy addresses/CIDRs separated by commas');
+  }
+  return entries;
 }
 
 function parseKey(raw: string): Buffer | null {
@@ -175,9 +207,24 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     authRateLimit: vars.AUTH_RATE_LIMIT ?? 60,
     dataEncryptionKey,
     admin: vars.ADMIN_USERNAME && vars.ADMIN_PASSWORD ? { username: vars.ADMIN_USERNAME, password: vars.ADMIN_PASSWORD } : null,
-    trustProxy: parseBool(vars.TRUST_PROXY, false),
+    trustProxy: parseTrustProxy(vars.TRUST_PROXY),
     corsOrigins: (vars.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     redisUrl: vars.REDIS_URL ?? null,
+    redisKeyPrefix: vars.REDIS_KEY_PREFIX ?? 'wxmall:',
     logLevel: vars.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    goodsCountCacheSeconds: vars.GOODS_COUNT_CACHE_SECONDS ?? 10,
   };
+}
+
+/**
+ * The operator CLI's settings (`npm run cli -- create-admin <username>`): the app's
+ * configuration, without the start-up admin (the CLI creates the one it is told to),
+ * plus ADMIN_PASSWORD on its own as the new account's password (null: prompt for it).
+ */
+export function loadCliConfig(source: Record<string, string | undefined> = process.env): { config: AppConfig; adminPassword: string | null } {
+  const { ADMIN_USERNAME: _username, ADMIN_PASSWORD: password, ...rest } = source;
+  const config = loadConfig(rest);
+  if (password === undefined || password === '') return { config, adminPassword: null };
+  if (password.length < 8 || password.length > 256) throw new ConfigError('ADMIN_PASSWORD', 'must be 8 to 256 characters');
+  return { config, adminPassword: password };
 }

@@ -1,6 +1,9 @@
 import { RefreshTokenEntity } from '../auth/entities/refresh-token.entity';
 import { SessionEntity } from '../auth/entities/session.entity';
+import { GoodsEntity } from '../goods/entities/goods.entity';
+import { IdempotencyKeyEntity } from '../goods/entities/idempotency-key.entity';
 import { UserEntity } from '../users/entities/user.entity';
+import { WechatAccessTokenEntity } from '../wechat/entities/wechat-access-token.entity';
 
 /** Every entity, listed as classes so the app, the CLI and the tests load the same set. */
-export const ENTITIES = [UserEntity, SessionEntity, RefreshTokenEntity];
+export const ENTITIES = [UserEntity, SessionEntity, RefreshTokenEntity, GoodsEntity, IdempotencyKeyEntity, WechatAccessTokenEntity];

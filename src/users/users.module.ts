@@ -4,11 +4,25 @@ import { UserEntity } from './entities/user.entity';
 import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
+import { PasswordHasher } from '../common/crypto/password-hasher';
+import { AdminBootstrap } from './admin-bootstrap';
+import { UserAccountsRepository } from './user-accounts.repository';
+import { UserAccountsService } from './user-accounts.service';
+import { WechatModule } from '../wechat/wechat.module';
+import { WechatUserDataService } from './wechat-user-data.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([UserEntity])],
+  imports: [TypeOrmModule.forFeature([UserEntity]), WechatModule],
   controllers: [UsersController],
-  providers: [UsersRepository, UsersService],
-  exports: [UsersService],
+  providers: [
+    UsersRepository,
+    UsersService,
+    WechatUserDataService,
+    UserAccountsRepository,
+    UserAccountsService,
+    { provide: PasswordHasher, useValue: new PasswordHasher() },
+    AdminBootstrap,
+  ],
+  exports: [UsersService, UserAccountsService],
 })
 export class UsersModule {}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { UserEntity } from './entities/user.entity';
+import { ADMIN_CHANGE_LOCK_SQL } from './user-accounts.repository';
 import type { ProfilePatch } from './dto/update-profile.dto';
 
 export interface OpenidUpsert {
@@ -11,6 +12,11 @@ export interface OpenidUpsert {
   /** Profile fields from wx.getUserProfile; present ones overwrite. */
   profile: ProfilePatch;
 }
+
+/** What WeChat's decrypted profile may set (beyond what PATCH /users/me may): unionid too. */
+export type WechatProfileFields = Partial<
+  Pick<UserEntity, 'nickname' | 'avatarUrl' | 'gender' | 'city' | 'province' | 'country' | 'language' | 'unionid'>
+>;
 
 export type UpsertResult = { kind: 'upserted'; user: UserEntity; isNew: boolean } | { kind: 'disabled' };
 
@@ -71,6 +77,12 @@ export class UsersRepository {
     return this.findById(id);
   }
 
+  /** Writes the fields taken from WeChat's decrypted user data in one UPDATE; returns null when the user is gone. */
+  async applyWechatProfile(id: string, fields: WechatProfileFields): Promise<UserEntity | null> {
+    if (Object.keys(fields).length > 0) await this.repo.update({ id }, fields);
+    return this.findById(id);
+  }
+
   async setPhone(id: string, phone: string): Promise<UserEntity | null> {
     await this.repo.update({ id }, { phone });
     return this.findById(id);
@@ -80,5 +92,20 @@ export class UsersRepository {
   async deleteById(id: string): Promise<boolean> {
     const result = await this.repo.delete({ id });
     return (result.affected ?? 0) > 0;
+  }
+
+  /** Erases the account like deleteById, unless it is the last enabled admin (see ADMIN_CHANGE_LOCK_SQL). */
+  async deleteUnlessLastAdmin(id: string): Promise<'deleted' | 'missing' | 'last-admin'> {
+    return this.repo.manager.transaction(async (tx) => {
+      await tx.query(ADMIN_CHANGE_LOCK_SQL);
+      const [target]: { role: string; disabled: boolean }[] = await tx.query(`SELECT role, disabled FROM users WHERE id = $1 FOR UPDATE`, [id]);
+      if (!target) return 'missing';
+      if (target.role === 'admin' && !target.disabled) {
+        const [{ n }]: { n: number }[] = await tx.query(`SELECT count(*)::int AS n FROM users WHERE role = 'admin' AND NOT disabled AND id <> $1`, [id]);
+        if (n === 0) return 'last-admin';
+      }
+      await tx.query(`DELETE FROM users WHERE id = $1`, [id]);
+      return 'deleted';
+    });
   }
 }

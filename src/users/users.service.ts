@@ -5,7 +5,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { EDITABLE_PROFILE_FIELDS, ProfilePatch } from './dto/update-profile.dto';
 import { toUserResponse, UserResponse } from './dto/user.response';
 import type { UserEntity } from './entities/user.entity';
-import { UserDisabledError, UserNotFoundError } from './users.errors';
+import { LastAdminError, UserDisabledError, UserNotFoundError } from './users.errors';
 import { UsersRepository } from './users.repository';
 
 export interface WechatIdentity {
@@ -68,8 +68,9 @@ export class UsersService {
 
   /** Erases the account and everything personal in it; the openid is free for a new, empty account. */
   async deleteAccount(id: string): Promise<void> {
-    const deleted = await this.users.deleteById(id);
+    const outcome = await this.users.deleteUnlessLastAdmin(id);
+    if (outcome === 'last-admin') throw new LastAdminError();
     this.principals.forgetUser(id);
-    if (!deleted) throw new UserNotFoundError();
+    if (outcome === 'missing') throw new UserNotFoundError();
   }
 }

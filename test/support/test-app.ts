@@ -46,6 +46,8 @@ export interface TestAppOptions {
   fake?: FakeWechatServer;
   /** Tweak the resolved config before the app is built. */
   configure?: (config: AppConfig) => void;
+  /** Where the app's JSON log lines go (set LOG_LEVEL in env too: tests default to silent). */
+  logDestination?: { write(line: string): void };
 }
 
 /** Boots the real AppModule on the test database and a strict fake WeChat, listening on 127.0.0.1. */
@@ -59,13 +61,17 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     WECHAT_APPID: TEST_APPID,
     WECHAT_SECRET: TEST_WECHAT_SECRET,
     WECHAT_API_BASE: fake.url,
-    WECHAT_TIMEOUT_MS: '400',
+    // Generous: a busy CI machine must not turn a slow answer into a retry of a single-use
+    // code. Tests of timeouts start their own app with a short one.
+    WECHAT_TIMEOUT_MS: '3000',
     AUTH_RATE_LIMIT: '100000',
+    // Tests seed and truncate behind the app's back; the goods count cache has its own test.
+    GOODS_COUNT_CACHE_SECONDS: '0',
     ...options.env,
   });
   config.databaseUrl = inject('databaseUrl');
   options.configure?.(config);
-  const app = await createApp(config);
+  const app = await createApp(config, { logDestination: options.logDestination });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;

@@ -42,6 +42,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      if (status >= 500) {
+        // A library's 5xx (e.g. terminus's) may carry a driver message: only the status leaves.
+        return { status, body: { statusCode: status, message: reason(status), error: reason(status), code: defaultCode(status) }, headers: {} };
+      }
       const response = exception.getResponse();
       const body: ErrorBody =
         typeof response === 'object' && response !== null

@@ -18,8 +18,17 @@ export interface FakePhone {
   countryCode: string | number;
 }
 
-/** A scripted failure for the next calls: WeChat busy (-1), an HTTP 5xx, or an answer slower than the client's timeout. */
-export type FakeFailure = { kind: 'busy' } | { kind: 'http'; status: number } | { kind: 'slow'; ms: number } | { kind: 'garbage' };
+/**
+ * A scripted failure for the next calls: WeChat busy (-1), an HTTP 5xx, an answer slower
+ * than the client's timeout, or an errcode answer (e.g. 40001 for an access token WeChat
+ * refuses although stable_token still hands it out, or 42001 expired).
+ */
+export type FakeFailure =
+  | { kind: 'busy' }
+  | { kind: 'http'; status: number }
+  | { kind: 'slow'; ms: number }
+  | { kind: 'garbage' }
+  | { kind: 'errcode'; errcode: number };
 
 interface CodeEntry {
   openid?: string;
@@ -138,6 +147,8 @@ export class FakeWechatServer {
       res.statusCode = failure.status;
       res.end('<html>Bad Gateway</html>');
       return;
+    } else if (failure?.kind === 'errcode') {
+      return send(res, { errcode: failure.errcode, errmsg: `error ${failure.errcode}${rid()}` });
     } else if (failure?.kind === 'garbage') {
       res.setHeader('content-type', 'text/plain');
       res.end('<html>not json</html>');

@@ -1,0 +1,23 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CommonModule } from './common/common.module';
+import type { AppConfig } from './config/app-config';
+import { AppConfigModule } from './config/app-config.module';
+import { buildDataSourceOptions } from './database/data-source-options';
+import { UsersModule } from './users/users.module';
+
+/** What the operator CLI needs of the app: configuration, the migrated database, and user accounts. No HTTP. */
+@Module({})
+export class CliModule {
+  static forRoot(config: AppConfig & { databaseUrl: string }): DynamicModule {
+    return {
+      module: CliModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        TypeOrmModule.forRoot({ ...buildDataSourceOptions(config.databaseUrl, { poolSize: 2, applicationName: 'wxmall-cli' }), migrationsRun: true }),
+        CommonModule,
+        UsersModule,
+      ],
+    };
+  }
+}

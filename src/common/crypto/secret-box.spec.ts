@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { SecretBox } from './secret-box';
+
+describe(SecretBox.name, () => {
+  const key = randomBytes(32);
+  const sut = new SecretBox(key);
+  const sessionKey = randomBytes(16).toString('base64');
+
+  it('should open what it sealed', () => {
+    expect(sut.open(sut.seal(sessionKey, 'o_1'), 'o_1')).toBe(sessionKey);
+  });
+
+  it('should seal the same value differently every time (random iv)', () => {
+    expect(sut.seal(sessionKey, 'o_1')).not.toBe(sut.seal(sessionKey, 'o_1'));
+  });
+
+  it('should not contain the secret in any readable form', () => {
+    const sealed = sut.seal(sessionKey, 'o_1');
+    const raw = Buffer.from(sessionKey, 'base64');
+    for (const form of [sessionKey, raw.toString('hex'), raw.toString('base64url'), raw.toString('base64').replace(/=+$/, '')]) {
+      expect(sealed).not.toContain(form);
+    }
+    for (const part of sealed.split('.').slice(1)) expect(Buffer.from(part, 'base64url').includes(raw)).toBe(false);
+  });
+
+  it('should refuse another associated data (a value moved to another user)', () => {
+    expect(sut.open(sut.seal(sessionKey, 'o_1'), 'o_2')).toBeNull();
+  });
+
+  it('should refuse another key', () => {
+    expect(new SecretBox(randomBytes(32)).open(sut.seal(sessionKey, 'o_1'), 'o_1')).toBeNull();
+  });
+
+  it('should refuse a tampered ciphertext, tag or iv', () => {
+    const parts = sut.seal(sessionKey, 'o_1').split('.');
+    for (const index of [1, 2, 3]) {
+      const bytes = Buffer.from(parts[index], 'base64url');
+      bytes[0] ^= 0x01;
+      const tampered = [...parts];
+      tampered[index] = bytes.toString('base64url');
+      expect(sut.open(tampered.join('.'), 'o_1')).toBeNull();
+    }
+  });
+
+  it('should refuse malformed values', () => {
+    for (const value of ['', 'v1', 'v1.a.b', 'v2.a.b.c', 'v1.....', 'plain-session-key']) expect(sut.open(value, 'o_1')).toBeNull();
+  });
+
+  it('should refuse a key that is not 32 bytes', () => {
+    expect(() => new SecretBox(randomBytes(16))).toThrow(/32-byte/);
+  });
+});

@@ -1,0 +1,108 @@
+import { BadRequestException, HttpException, Logger, ServiceUnavailableException } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
+import { QueryFailedError } from 'typeorm';
+import { afterEach, beforeEach, describe, expect, it, MockInstance, vi } from 'vitest';
+import { UnauthorizedError } from '../errors';
+import { AllExceptionsFilter } from './all-exceptions.filter';
+
+class FakeReply {
+  statusCode = 0;
+  payload: any;
+  headers: Record<string, string> = {};
+  header(name: string, value: string) {
+    this.headers[name.toLowerCase()] = value;
+    return this;
+  }
+  status(code: number) {
+    this.statusCode = code;
+    return this;
+  }
+  send(body: unknown) {
+    this.payload = body;
+    return this;
+  }
+}
+
+function hostFor(reply: FakeReply): any {
+  return { switchToHttp: () => ({ getResponse: () => reply, getRequest: () => ({}) }) };
+}
+
+const GENERIC_500 = { statusCode: 500, message: 'Internal server error', error: 'Internal Server Error', code: 'INTERNAL_ERROR' };
+
+describe(AllExceptionsFilter.name, () => {
+  let sut: AllExceptionsFilter;
+  let reply: FakeReply;
+  let logged: MockInstance;
+  beforeEach(() => {
+    sut = new AllExceptionsFilter();
+    reply = new FakeReply();
+    logged = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+  });
+  afterEach(() => logged.mockRestore());
+
+  it('should answer a bare 500 for a failed query, without SQL, parameters or the driver message', () => {
+    const driverError = Object.assign(new Error('duplicate key value violates unique constraint "users_openid_key"'), {
+      detail: 'Key (openid)=(o_secret) already exists.',
+    });
+    const err = new QueryFailedError('INSERT INTO "users"("openid") VALUES ($1)', ['o_secret'], driverError);
+    sut.catch(err, hostFor(reply));
+    expect(reply.statusCode).toBe(500);
+    expect(reply.payload).toEqual(GENERIC_500);
+    expect(JSON.stringify(reply.payload)).not.toMatch(/INSERT|users_openid_key|o_secret/);
+    // The details stay in the log (message only: the query and its parameters are not logged).
+    expect(logged).toHaveBeenCalledTimes(1);
+    expect(String(logged.mock.calls[0][0])).toContain('users_openid_key');
+    expect(logged.mock.calls.flat().join(' ')).not.toContain('o_secret');
+  });
+
+  it('should answer a bare 500 for a programming error, without its message or stack', () => {
+    const err = new TypeError("Cannot read properties of undefined (reading 'sessionKey')");
+    sut.catch(err, hostFor(reply));
+    expect(reply.payload).toEqual(GENERIC_500);
+  });
+
+  it('should answer a bare 500 for something thrown that is not an Error', () => {
+    sut.catch('connection string postgres://u:p@db/x', hostFor(reply));
+    expect(reply.payload).toEqual(GENERIC_500);
+  });
+
+  it('should keep only the status of a library 5xx whose body carries details', () => {
+    sut.catch(new ServiceUnavailableException({ status: 'error', error: { database: { message: 'connect ECONNREFUSED 10.0.0.5:5432' } } }), hostFor(reply));
+    expect(reply.statusCode).toBe(503);
+    expect(reply.payload).toEqual({ statusCode: 503, message: 'Service Unavailable', error: 'Service Unavailable', code: 'SERVICE_UNAVAILABLE' });
+  });
+
+  it('should keep a domain error’s status, code and headers', () => {
+    sut.catch(new UnauthorizedError('Token expired', 'TOKEN_EXPIRED'), hostFor(reply));
+    expect(reply.statusCode).toBe(401);
+    expect(reply.payload).toEqual({ statusCode: 401, message: 'Token expired', error: 'Unauthorized', code: 'TOKEN_EXPIRED' });
+  });
+
+  it('should keep the validation messages of a 400', () => {
+    sut.catch(new BadRequestException(['code must be a string']), hostFor(reply));
+    expect(reply.payload).toEqual({ statusCode: 400, message: ['code must be a string'], error: 'Bad Request', code: 'VALIDATION_FAILED' });
+  });
+
+  it('should map the throttler’s 429 to RATE_LIMITED', () => {
+    sut.catch(new ThrottlerException('Too many login attempts'), hostFor(reply));
+    expect(reply.statusCode).toBe(429);
+    expect(reply.payload).toMatchObject({ statusCode: 429, error: 'Too Many Requests', code: 'RATE_LIMITED' });
+  });
+
+  it('should keep the 4xx of a framework error (body too large) in the error shape', () => {
+    const err = Object.assign(new Error('Request body is too large'), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
+    sut.catch(err, hostFor(reply));
+    expect(reply.payload).toEqual({ statusCode: 413, message: 'Request body is too large', error: 'Payload Too Large', code: 'PAYLOAD_TOO_LARGE' });
+  });
+
+  it('should not let a framework error’s 5xx status through with its message', () => {
+    const err = Object.assign(new Error('socket hang up at 10.0.0.5'), { statusCode: 502 });
+    sut.catch(err, hostFor(reply));
+    expect(reply.payload).toEqual(GENERIC_500);
+  });
+
+  it('should answer a plain HttpException with a string body in the error shape', () => {
+    sut.catch(new HttpException('Gone for good', 410), hostFor(reply));
+    expect(reply.payload).toEqual({ statusCode: 410, message: 'Gone for good', error: 'Gone', code: 'GONE' });
+  });
+});

@@ -1,0 +1,42 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule, ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { AuthRateLimitGuard } from './auth-rate-limit.guard';
+import { RedisThrottlerStorage } from './redis-throttler.storage';
+
+const RATE_LIMIT_STORAGE = Symbol('RATE_LIMIT_STORAGE');
+
+/** Where the counters live: this process's memory, or Redis when REDIS_URL is set (shared by every instance). */
+@Module({
+  providers: [
+    {
+      provide: RATE_LIMIT_STORAGE,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig): ThrottlerStorage =>
+        config.redisUrl
+          ? new RedisThrottlerStorage({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix })
+          : new ThrottlerStorageService(),
+    },
+  ],
+  exports: [RATE_LIMIT_STORAGE],
+})
+class RateLimitStorageModule {}
+
+/** The login rate limits: `@AuthRateLimit()` routes, AUTH_RATE_LIMIT a minute per client address. */
+@Module({
+  imports: [
+    ThrottlerModule.forRootAsync({
+      imports: [RateLimitStorageModule],
+      inject: [APP_CONFIG, RATE_LIMIT_STORAGE],
+      useFactory: (config: AppConfig, storage: ThrottlerStorage) => ({
+        // Named `default` so the 429 carries a plain `Retry-After` header.
+        throttlers: [{ name: 'default', ttl: 60_000, limit: config.authRateLimit }],
+        storage,
+        errorMessage: 'Too many login attempts from this address; retry after the time in Retry-After',
+      }),
+    }),
+  ],
+  providers: [{ provide: APP_GUARD, useClass: AuthRateLimitGuard }],
+})
+export class RateLimitModule {}

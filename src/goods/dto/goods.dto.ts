@@ -1,0 +1,81 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsInt, IsOptional, IsUrl, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsMoney } from '../../common/validation/money';
+import { IsText } from '../../common/validation/text';
+
+export const MAX_PRICE = '99999999.99';
+const MAX_STOCK = 2_147_483_647;
+
+/** Present means validated; `null` is refused (the column is NOT NULL). */
+const present = ValidateIf((_o, value) => value !== undefined);
+/** Present and not `null` means validated; `null` clears the field. */
+const nullable = ValidateIf((_o, value) => value !== undefined && value !== null);
+const httpUrl = IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'imageUrl must be an http(s) URL' });
+
+/** `POST /api/goods`. Any other property (`id`, `version`, `createdBy`, …) is a 400. */
+export class CreateGoodsDto {
+  @ApiProperty({ minLength: 1, maxLength: 120, example: '红富士苹果 5kg' })
+  @IsText(1, 120)
+  name: string;
+
+  @ApiProperty({ minimum: 0, maximum: 99999999.99, example: 39.9, description: 'Yuan, at most 2 decimals' })
+  @IsMoney(MAX_PRICE)
+  price: number;
+
+  @ApiPropertyOptional({ minimum: 0, default: 0 })
+  @present @IsInt() @Min(0) @Max(MAX_STOCK)
+  stock?: number;
+
+  @ApiPropertyOptional({ maxLength: 50, nullable: true, example: '水果' })
+  @IsOptional() @nullable @IsText(1, 50)
+  category?: string | null;
+
+  @ApiPropertyOptional({ default: true })
+  @present @IsBoolean()
+  onSale?: boolean;
+
+  @ApiPropertyOptional({ maxLength: 5000, nullable: true })
+  @IsOptional() @nullable @IsText(0, 5000)
+  description?: string | null;
+
+  @ApiPropertyOptional({ maxLength: 500, nullable: true, description: 'http(s) URL' })
+  @IsOptional() @nullable @IsText(1, 500) @httpUrl
+  imageUrl?: string | null;
+}
+
+/** `PATCH /api/goods/:id`: any of the create fields, plus the `version` the client last saw. */
+export class UpdateGoodsDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 120 })
+  @present @IsText(1, 120)
+  name?: string;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 99999999.99 })
+  @present @IsMoney(MAX_PRICE)
+  price?: number;
+
+  @ApiPropertyOptional({ minimum: 0 })
+  @present @IsInt() @Min(0) @Max(MAX_STOCK)
+  stock?: number;
+
+  @ApiPropertyOptional({ maxLength: 50, nullable: true })
+  @IsOptional() @nullable @IsText(1, 50)
+  category?: string | null;
+
+  @ApiPropertyOptional()
+  @present @IsBoolean()
+  onSale?: boolean;
+
+  @ApiPropertyOptional({ maxLength: 5000, nullable: true })
+  @IsOptional() @nullable @IsText(0, 5000)
+  description?: string | null;
+
+  @ApiPropertyOptional({ maxLength: 500, nullable: true })
+  @IsOptional() @nullable @IsText(1, 500) @httpUrl
+  imageUrl?: string | null;
+
+  @ApiPropertyOptional({ minimum: 1, description: 'When given and not the current version: 409 VERSION_CONFLICT, nothing changes' })
+  @present @IsInt() @Min(1) @Max(MAX_STOCK)
+  version?: number;
+}
+
+export const GOODS_FIELDS = ['name', 'price', 'stock', 'category', 'onSale', 'description', 'imageUrl'] as const;

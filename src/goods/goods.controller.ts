@@ -1,0 +1,58 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { AuthUser } from '../common/auth-user';
+import { CurrentUser } from '../common/decorators/current-user.decorator';
+import { Roles } from '../common/decorators/roles.decorator';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
+import { CreateGoodsDto, UpdateGoodsDto } from './dto/goods.dto';
+import { GoodsListResponse, GoodsResponse } from './dto/goods.response';
+import { ListGoodsQueryDto } from './dto/list-goods.query';
+import { GoodsService } from './goods.service';
+
+/** Any signed-in user reads; staff and admins write. */
+@ApiTags('goods')
+@ApiBearerAuth()
+@Controller('goods')
+export class GoodsController {
+  constructor(private readonly goods: GoodsService) {}
+
+  @Get()
+  @ApiErrors({ 400: ['CURSOR_INVALID', 'CURSOR_WITH_PAGE', 'PAGE_TOO_DEEP'] })
+  @ApiOkResponse({ type: GoodsListResponse })
+  list(@Query() query: ListGoodsQueryDto): Promise<GoodsListResponse> {
+    return this.goods.list(query);
+  }
+
+  @Get(':id')
+  @ApiErrors({ 404: ['GOODS_NOT_FOUND'] })
+  @ApiOkResponse({ type: GoodsResponse })
+  get(@Param('id', ParseUUIDPipe) id: string): Promise<GoodsResponse> {
+    return this.goods.get(id);
+  }
+
+  @Post()
+  @Roles('staff', 'admin')
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retries with the same key within 24 h create nothing new' })
+  @ApiErrors({ 400: ['IDEMPOTENCY_KEY_INVALID'], 404: ['GOODS_NOT_FOUND'], 422: ['IDEMPOTENCY_KEY_REUSED'] })
+  @ApiCreatedResponse({ type: GoodsResponse })
+  create(@CurrentUser() user: AuthUser, @Body() dto: CreateGoodsDto, @Headers('idempotency-key') key?: string): Promise<GoodsResponse> {
+    return this.goods.create(user, dto, key);
+  }
+
+  @Patch(':id')
+  @Roles('staff', 'admin')
+  @ApiErrors({ 404: ['GOODS_NOT_FOUND'], 409: ['VERSION_CONFLICT'] })
+  @ApiOkResponse({ type: GoodsResponse })
+  update(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateGoodsDto): Promise<GoodsResponse> {
+    return this.goods.update(user, id, dto);
+  }
+
+  @Delete(':id')
+  @Roles('staff', 'admin')
+  @HttpCode(204)
+  @ApiErrors({ 404: ['GOODS_NOT_FOUND'] })
+  @ApiNoContentResponse()
+  remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    return this.goods.delete(id);
+  }
+}

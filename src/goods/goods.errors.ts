@@ -1,0 +1,53 @@
+import { DomainError } from '../common/errors';
+
+export class GoodsNotFoundError extends DomainError {
+  readonly status = 404;
+  readonly code = 'GOODS_NOT_FOUND';
+  constructor() {
+    super('Goods not found');
+  }
+}
+
+/** The `version` sent with a PATCH is not the current one: someone else changed the goods first. */
+export class GoodsVersionConflictError extends DomainError {
+  readonly status = 409;
+  readonly code = 'VERSION_CONFLICT';
+  constructor(readonly currentVersion: number) {
+    super(`The goods was changed meanwhile (current version ${currentVersion}); reload it and try again`);
+  }
+}
+
+/** The same Idempotency-Key was sent before with another body. */
+export class IdempotencyKeyReusedError extends DomainError {
+  readonly status = 422;
+  readonly code = 'IDEMPOTENCY_KEY_REUSED';
+  constructor() {
+    super('This Idempotency-Key was already used with a different request body');
+  }
+}
+
+export class InvalidIdempotencyKeyError extends DomainError {
+  readonly status = 400;
+  readonly code = 'IDEMPOTENCY_KEY_INVALID';
+  constructor() {
+    super('Idempotency-Key must be 1-255 visible ASCII characters');
+  }
+}
+
+/** A bad `cursor`, or one that does not belong to this ordering and these filters. */
+export class InvalidCursorError extends DomainError {
+  readonly status = 400;
+  readonly code = 'CURSOR_INVALID';
+  constructor(message = 'cursor is invalid; pass back nextCursor unchanged, with the same filters and ordering') {
+    super(message);
+  }
+}
+
+/** page × pageSize beyond the offset limit: walk with the cursor instead. */
+export class PageTooDeepError extends DomainError {
+  readonly status = 400;
+  readonly code = 'PAGE_TOO_DEEP';
+  constructor(limit: number) {
+    super(`page × pageSize may reach at most ${limit} rows; to go deeper, follow nextCursor (pass it as cursor)`);
+  }
+}

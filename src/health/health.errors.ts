@@ -1,0 +1,10 @@
+import { DomainError } from '../common/errors';
+
+/** A dependency of the app does not answer. The body names it, never the driver's message (addresses, credentials). */
+export class HealthCheckFailedError extends DomainError {
+  readonly status = 503;
+  readonly code = 'HEALTH_CHECK_FAILED';
+  constructor(down: string[]) {
+    super(`Unhealthy: ${down.join(', ')} down`);
+  }
+}

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import type { AuthUser } from '../common/auth-user';
+import { PrincipalCache } from '../common/cache/principal-cache';
+import { PasswordHasher } from '../common/crypto/password-hasher';
+import { CreateAccountDto, ListUsersQueryDto, UpdateAccountDto, UserListResponse } from './dto/user-accounts.dto';
+import { toUserResponse, UserResponse } from './dto/user.response';
+import type { UserEntity } from './entities/user.entity';
+import { InvalidCredentialsError, LastAdminError, UserDisabledError, UsernameTakenError, UserNotFoundError } from './users.errors';
+import { UserAccountsRepository } from './user-accounts.repository';
+
+const DEFAULT_PAGE_SIZE = 20;
+
+/** Staff and admin accounts: password login, the admin's user management, the first admin. */
+@Injectable()
+export class UserAccountsService {
+  constructor(
+    private readonly accounts: UserAccountsRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly principals: PrincipalCache,
+  ) {}
+
+  /**
+   * The account with this username and password. An unknown username and a wrong password
+   * fail alike, after the same work: the password is checked against a dummy hash when
+   * there is no account (or it has no password, like every mini program user). Whether the
+   * account is disabled is told only to someone who knows its password.
+   */
+  async authenticate(username: string, password: string): Promise<UserEntity> {
+    const user = await this.accounts.findByUsername(username);
+    const stored = user?.passwordHash ?? (await this.hasher.dummyHash());
+    const ok = await this.hasher.verify(password, stored);
+    if (!user || !user.passwordHash || !ok) throw new InvalidCredentialsError();
+    if (user.disabled) throw new UserDisabledError();
+    return user;
+  }
+
+  async list(query: ListUsersQueryDto): Promise<UserListResponse> {
+    const page = query.page ?? 1;
+    const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
+    const search = query.search?.trim() || undefined;
+    const { users, total } = await this.accounts.search({ search, role: query.role }, (page - 1) * pageSize, pageSize);
+    return { items: users.map(toUserResponse), total, page, pageSize };
+  }
+
+  async create(dto: CreateAccountDto): Promise<UserResponse> {
+    const user = await this.accounts.create({
+      username: dto.username,
+      passwordHash: await this.hasher.hash(dto.password),
+      role: dto.role,
+      nickname: dto.nickname ?? null,
+    });
+    if (!user) throw new UsernameTakenError();
+    return toUserResponse(user);
+  }
+
+  /**
+   * Changes a user's role or disables/enables them. The last enabled admin cannot be
+   * demoted or disabled. The change reaches this instance's token checks at once and every
+   * other instance's within the principal cache's lifetime (4 s).
+   */
+  async update(_actor: AuthUser, id: string, dto: UpdateAccountDto): Promise<UserResponse> {
+    const result = await this.accounts.changeRoleOrDisabled(id, { role: dto.role, disabled: dto.disabled });
+    if (result.kind === 'missing') throw new UserNotFoundError();
+    if (result.kind === 'last-admin') throw new LastAdminError();
+    this.principals.forgetUser(id);
+    return toUserResponse(result.user);
+  }
+
+  /** Creates an admin account unless the username exists; an existing account is never changed. */
+  async ensureAdmin(username: string, password: string): Promise<'created' | 'exists'> {
+    if (await this.accounts.findByUsername(username)) return 'exists';
+    const user = await this.accounts.create({ username, passwordHash: await this.hasher.hash(password), role: 'admin', nickname: null });
+    return user ? 'created' : 'exists';
+  }
+
+  /** For the operator CLI: a new admin, or UsernameTakenError. */
+  async createAdmin(username: string, password: string): Promise<UserResponse> {
+    return this.create({ username, password, role: 'admin' });
+  }
+}

@@ -1,0 +1,273 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { insertGoods, signInAccount } from '../support/factories';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const NAMES = [
+  '红富士苹果', '苹果汁 1L', '青苹果', '苹', '果苹', '牛奶', '酸奶', '奶粉', '纯牛奶 250ml', '三文鱼刺身', '三文治',
+  'Apple iPhone', 'APPLE pie', '100% 果汁', '100 果汁', 'a_b', 'ab', 'a\\b', "Robert'); DROP TABLE goods;--",
+];
+
+describe('goods list', () => {
+  let t: TestApp;
+  let token: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  beforeEach(async () => {
+    await t.reset();
+    token = (await t.login('o_reader')).accessToken;
+  });
+  afterAll(async () => t.close());
+
+  const list = (query: Record<string, string | number | boolean> = {}) =>
+    t.request('GET', `/api/goods?${new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]))}`, { token });
+  const names = async (query: Record<string, string | number | boolean>) => {
+    const res = await list({ pageSize: 100, ...query });
+    expect(res.status, res.text).toBe(200);
+    return res.body.items.map((g: any) => g.name).sort();
+  };
+
+  describe('search', () => {
+    beforeEach(async () => {
+      await insertGoods(t, NAMES.map((name) => ({ name })));
+    });
+
+    it('should find one-, two- and three-character Chinese terms as substrings', async () => {
+      expect(await names({ search: '苹果' })).toEqual(['红富士苹果', '苹果汁 1L', '青苹果'].sort());
+      expect(await names({ search: '奶' })).toEqual(['牛奶', '酸奶', '奶粉', '纯牛奶 250ml'].sort());
+      expect(await names({ search: '苹' })).toEqual(['红富士苹果', '苹果汁 1L', '青苹果', '苹', '果苹'].sort());
+      expect(await names({ search: '三文鱼' })).toEqual(['三文鱼刺身']);
+      expect(await names({ search: '牛奶 2' })).toEqual(['纯牛奶 250ml']);
+      expect(await names({ search: '苹果苹果' })).toEqual([]);
+      expect(await names({ search: '西瓜' })).toEqual([]);
+    });
+
+    it('should ignore case and surrounding spaces, and treat an empty term as no search', async () => {
+      expect(await names({ search: 'apple' })).toEqual(['APPLE pie', 'Apple iPhone'].sort());
+      expect(await names({ search: 'APPLE' })).toEqual(['APPLE pie', 'Apple iPhone'].sort());
+      expect(await names({ search: '  pIE ' })).toEqual(['APPLE pie']);
+      expect(await names({ search: '' })).toHaveLength(NAMES.length);
+    });
+
+    it('should treat % and _ and \\ literally', async () => {
+      expect(await names({ search: '%' })).toEqual(['100% 果汁']);
+      expect(await names({ search: '100%' })).toEqual(['100% 果汁']);
+      expect(await names({ search: '_' })).toEqual(['a_b']);
+      expect(await names({ search: 'a_b' })).toEqual(['a_b']);
+      expect(await names({ search: '\\' })).toEqual(['a\\b']);
+      expect(await names({ search: 'a%b' })).toEqual([]);
+    });
+
+    it('should treat injection strings as text', async () => {
+      expect(await names({ search: "'); DROP TABLE goods;--" })).toEqual(["Robert'); DROP TABLE goods;--"]);
+      expect(await names({ search: "' OR '1'='1" })).toEqual([]);
+      expect(await names({ search: '$1' })).toEqual([]);
+      const [{ n }] = await t.dataSource.query('SELECT count(*)::int AS n FROM goods');
+      expect(n).toBe(NAMES.length);
+    });
+
+    it('should count what it finds', async () => {
+      const res = await list({ search: '奶', pageSize: 2 });
+      expect(res.body).toMatchObject({ total: 4, totalExact: true, page: 1, pageSize: 2 });
+      expect(res.body.items).toHaveLength(2);
+      expect(res.body.nextCursor).toEqual(expect.any(String));
+    });
+  });
+
+  describe('filters and ordering', () => {
+    beforeEach(async () => {
+      await insertGoods(t, [
+        { name: 'A', price: '10.00', stock: 5, category: '水果', onSale: true, createdAt: '2026-01-01T00:00:01Z' },
+        { name: 'B', price: '10.00', stock: 5, category: '水果', onSale: false, createdAt: '2026-01-01T00:00:01Z' },
+        { name: 'C', price: '0.10', stock: 0, category: '乳品', onSale: true, createdAt: '2026-01-01T00:00:03Z' },
+        { name: 'D', price: '99999999.99', stock: 7, category: null, onSale: true, createdAt: '2026-01-01T00:00:02Z' },
+        { name: 'E', price: '10.01', stock: 5, category: '水果', onSale: true, createdAt: '2026-01-01T00:00:01Z' },
+        // Sorted as text, 9.99 and 12 would land after 10.01 and 7.
+        { name: 'F', price: '9.99', stock: 12, category: '乳品', onSale: false, createdAt: '2026-01-01T00:00:04Z' },
+      ]);
+    });
+
+    it('should filter by category, onSale and an inclusive price range', async () => {
+      expect(await names({ category: '水果' })).toEqual(['A', 'B', 'E']);
+      expect(await names({ onSale: false })).toEqual(['B', 'F']);
+      expect(await names({ onSale: true, category: '水果' })).toEqual(['A', 'E']);
+      expect(await names({ minPrice: '10', maxPrice: '10.00' })).toEqual(['A', 'B']);
+      expect(await names({ minPrice: '10.01' })).toEqual(['D', 'E']);
+      expect(await names({ maxPrice: '0.1' })).toEqual(['C']);
+      expect(await names({ category: '蔬菜' })).toEqual([]);
+    });
+
+    it('should order by every whitelisted field, ties broken by id in the same direction', async () => {
+      const all = (await list({ pageSize: 100 })).body.items as any[];
+      expect(all).toHaveLength(6);
+      const byKey = (key: (g: any) => string | number, desc: boolean) =>
+        [...all]
+          .sort((x, y) => {
+            const a = key(x);
+            const b = key(y);
+            const c = a < b ? -1 : a > b ? 1 : x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
+            return desc ? -c : c;
+          })
+          .map((g) => g.name);
+      const cases: [string, (g: any) => string | number][] = [
+        ['price', (g) => g.price],
+        ['stock', (g) => g.stock],
+        ['name', (g) => g.name],
+        ['createdAt', (g) => g.createdAt],
+      ];
+      for (const [field, key] of cases) {
+        for (const desc of [false, true]) {
+          const ordering = `${desc ? '-' : ''}${field}`;
+          const res = await list({ ordering, pageSize: 100 });
+          expect(res.body.items.map((g: any) => g.name), ordering).toEqual(byKey(key, desc));
+        }
+      }
+      // The default is newest first.
+      expect(all.map((g) => g.name)).toEqual(byKey((g) => g.createdAt, true));
+    });
+
+    it('should refuse minPrice above maxPrice', async () => {
+      expect((await list({ minPrice: '11', maxPrice: '10' })).status).toBe(400);
+    });
+  });
+
+  describe('paging', () => {
+    beforeEach(async () => {
+      // 25 goods over 4 prices and 3 timestamps: plenty of ties.
+      await insertGoods(
+        t,
+        Array.from({ length: 25 }, (_, i) => ({
+          name: `商品${String(i % 7).padStart(2, '0')}`,
+          price: `${(i % 4) * 5}.50`,
+          stock: i % 3,
+          category: i % 2 ? '水果' : '乳品',
+          createdAt: `2026-01-01T00:00:0${i % 3}.${String(i).padStart(3, '0')}456Z`,
+        })),
+      );
+    });
+
+    async function walkPages(query: Record<string, string | number>, pageSize: number): Promise<string[]> {
+      const ids: string[] = [];
+      for (let page = 1; ; page++) {
+        const res = await list({ ...query, page, pageSize });
+        expect(res.status).toBe(200);
+        expect(res.body.page).toBe(page);
+        ids.push(...res.body.items.map((g: any) => g.id));
+        if (res.body.items.length < pageSize) return ids;
+      }
+    }
+
+    async function walkCursor(query: Record<string, string | number>, pageSize: number): Promise<string[]> {
+      const ids: string[] = [];
+      let res = await list({ ...query, pageSize });
+      for (;;) {
+        expect(res.status, res.text).toBe(200);
+        ids.push(...res.body.items.map((g: any) => g.id));
+        if (!res.body.nextCursor) return ids;
+        res = await list({ ...query, pageSize, cursor: res.body.nextCursor });
+        expect(res.body.page).toBeNull();
+      }
+    }
+
+    it('should give pages that never overlap and together hold every row', async () => {
+      for (const ordering of ['price', '-price', 'createdAt', '-createdAt', 'name', '-name', 'stock', '-stock']) {
+        const ids = await walkPages({ ordering }, 4);
+        expect(ids, ordering).toHaveLength(25);
+        expect(new Set(ids).size, ordering).toBe(25);
+      }
+    });
+
+    it('should walk with the cursor through exactly the rows of walking with pages', async () => {
+      for (const ordering of ['price', '-price', 'createdAt', '-createdAt', 'name', '-name', 'stock', '-stock']) {
+        for (const filter of [{}, { category: '水果' }, { search: '商品0', minPrice: '5' }] as Record<string, string>[]) {
+          const query = { ordering, ...filter };
+          const byPage = await walkPages(query, 3);
+          const byCursor = await walkCursor(query, 3);
+          expect(byCursor, JSON.stringify(query)).toEqual(byPage);
+        }
+      }
+    });
+
+    it('should put nextCursor null on the last page', async () => {
+      const last = await list({ page: 3, pageSize: 10 });
+      expect(last.body.items).toHaveLength(5);
+      expect(last.body.nextCursor).toBeNull();
+      const exact = await list({ page: 5, pageSize: 5 });
+      expect(exact.body.items).toHaveLength(5);
+      expect(exact.body.nextCursor).toBeNull();
+      const beyond = await list({ page: 9, pageSize: 5 });
+      expect(beyond.body).toMatchObject({ items: [], total: 25, nextCursor: null });
+    });
+
+    it('should refuse a cursor with page, with other filters or ordering, or tampered with', async () => {
+      const first = await list({ pageSize: 5, category: '水果' });
+      const cursor = first.body.nextCursor;
+      const withPage = await list({ cursor, page: 2, category: '水果' });
+      expect(withPage.status).toBe(400);
+      expect(withPage.body.code).toBe('CURSOR_WITH_PAGE');
+      for (const query of [{ cursor }, { cursor, category: '乳品' }, { cursor, category: '水果', ordering: 'price' }] as Record<string, string>[]) {
+        const res = await list(query);
+        expect(res.status).toBe(400);
+        expect(res.body.code).toBe('CURSOR_INVALID');
+      }
+      const payload = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+      const forged = Buffer.from(JSON.stringify({ ...payload, k: "x' OR 1=1" })).toString('base64url');
+      for (const bad of [forged, 'garbage', '%%%', 'eyJ2IjoxfQ']) {
+        const res = await list({ cursor: bad, category: '水果' });
+        expect(res.status, bad).toBe(400);
+      }
+    });
+  });
+
+  it('should cap total at 10,000, refuse pages deeper than 10,000 rows, and reach every row by cursor', async () => {
+    await t.dataSource.query(
+      `INSERT INTO goods (name, price, created_at) SELECT '商品' || i, (i % 100) + 0.5, now() - i * interval '1 millisecond' FROM generate_series(1, 10050) AS i`,
+    );
+    const first = await list();
+    expect(first.body).toMatchObject({ total: 10000, totalExact: false, page: 1, pageSize: 20 });
+    const filtered = await list({ maxPrice: '0.5' });
+    expect(filtered.body).toMatchObject({ total: 100, totalExact: true });
+
+    const deepest = await list({ page: 500, pageSize: 20 });
+    expect(deepest.status).toBe(200);
+    expect(deepest.body.items).toHaveLength(20);
+    for (const [page, pageSize] of [[501, 20], [101, 100], [10001, 1]]) {
+      const res = await list({ page, pageSize });
+      expect(res.status).toBe(400);
+      expect(res.body.code).toMatch(/PAGE_TOO_DEEP|VALIDATION_FAILED/);
+    }
+    expect((await list({ page: 501, pageSize: 20 })).body.message).toMatch(/cursor/);
+
+    // Past the offset limit the cursor keeps going, one page at a time.
+    const seen = new Set<string>();
+    let res = await list({ pageSize: 100 });
+    let pages = 0;
+    for (;;) {
+      for (const g of res.body.items) seen.add(g.id);
+      pages++;
+      if (!res.body.nextCursor) break;
+      res = await list({ pageSize: 100, cursor: res.body.nextCursor });
+      expect(res.status).toBe(200);
+    }
+    expect(pages).toBe(101);
+    expect(seen.size).toBe(10050);
+  });
+
+  it.each([
+    'pageSize=0', 'pageSize=101', 'pageSize=abc', 'page=0', 'page=-1', 'page=1.5', 'onSale=yes', 'onSale=1', 'minPrice=1.005', 'maxPrice=-1',
+    'minPrice=abc', 'ordering=id', 'ordering=-updatedAt', 'ordering=price;drop', 'category=' + 'x'.repeat(51), 'search=' + 'x'.repeat(101),
+    'sort=price', 'limit=10', 'offset=5', 'page=1&page=2',
+  ])('should answer 400 for %s', async (query) => {
+    const res = await t.request('GET', `/api/goods?${query}`, { token });
+    expect(res.status).toBe(400);
+  });
+
+  it('should show every signed-in user every goods, on sale or not', async () => {
+    await insertGoods(t, [{ name: 'on', onSale: true }, { name: 'off', onSale: false }]);
+    expect(await names({})).toEqual(['off', 'on']);
+    const staff = await signInAccount(t, 'staff');
+    const res = await t.request('GET', '/api/goods', { token: staff.token });
+    expect(res.body.total).toBe(2);
+  });
+});

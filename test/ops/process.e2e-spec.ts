@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { childPids, cleanEnv, commandLine, ensureBuilt, freePort, MAIN_JS, Spawned, spawnProcess, waitForStatus } from '../support/processes';
+
+/**
+ * The real process: `npm start` and `node dist/src/main.js` (the container's command),
+ * spawned against the test database. Builds dist/ first, as `npm start` does.
+ */
+describe('the server process', () => {
+  const running: Spawned[] = [];
+  beforeAll(() => ensureBuilt(), 180_000);
+  afterEach(async () => {
+    for (const proc of running.splice(0)) {
+      if (proc.child.exitCode === null && proc.child.signalCode === null) {
+        for (const pid of childPids(proc.child.pid!)) process.kill(pid, 'SIGKILL');
+        proc.child.kill('SIGKILL');
+        await proc.exited;
+      }
+    }
+  });
+
+  const serverEnv = (port: number, extra: Record<string, string> = {}) =>
+    cleanEnv({ NODE_ENV: 'development', PORT: String(port), DATABASE_URL: inject('databaseUrl'), LOG_LEVEL: 'info', ...extra });
+
+  async function npmStart(port: number): Promise<{ npm: Spawned; serverPid: number }> {
+    const npm = spawnProcess('npm', ['start'], { env: serverEnv(port) });
+    running.push(npm);
+    await waitForStatus(`http://127.0.0.1:${port}/api/health`, 200, npm);
+    // `exec` in the start script: the process npm began is the server itself.
+    const [serverPid] = childPids(npm.child.pid!);
+    expect(commandLine(serverPid)).toBe('node dist/src/main.js');
+    return { npm, serverPid };
+  }
+
+  describe('SIGTERM', () => {
+    it('should exit 0 when sent to the process `npm start` began', async () => {
+      const port = await freePort();
+      const { npm, serverPid } = await npmStart(port);
+      const login = await fetch(`http://127.0.0.1:${port}/api/auth/wechat/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: 'sigterm' }),
+      });
+      expect(login.status).toBe(200);
+      expect(((await login.json()) as { user: { openid: string } }).user.openid).toBe('dev_sigterm');
+
+      process.kill(serverPid, 'SIGTERM');
+      expect(await npm.exited).toEqual({ code: 0, signal: null });
+      expect(npm.output()).toMatch(/"msg":"shut down cleanly"/);
+    }, 90_000);
+
+    it('should exit 0 when sent to npm itself (npm 11 forwards it to the server)', async () => {
+      const port = await freePort();
+      const { npm, serverPid } = await npmStart(port);
+      npm.child.kill('SIGTERM');
+      expect(await npm.exited).toEqual({ code: 0, signal: null });
+      expect(npm.output()).toMatch(/"msg":"SIGTERM received: finishing in-flight requests"/);
+      expect(npm.output()).toMatch(/"msg":"shut down cleanly"/);
+      expect(commandLine(serverPid)).toBe('');
+    }, 90_000);
+
+    describe('with a request in flight', () => {
+      // A WeChat stand-in that holds jscode2session until the test lets it answer.
+      let wechat: Server;
+      let arrived: () => void;
+      let release: () => void;
+      let arrivedP: Promise<void>;
+      let releaseP: Promise<void>;
+      beforeAll(async () => {
+        arrivedP = new Promise((r) => (arrived = r));
+        releaseP = new Promise((r) => (release = r));
+        wechat = createServer((req: IncomingMessage, res: ServerResponse) => {
+          if (!req.url?.startsWith('/sns/jscode2session')) {
+            res.writeHead(200, { 'content-type': 'text/plain' }).end('{"errcode":40029,"errmsg":"invalid code, rid: x"}');
+            return;
+          }
+          arrived();
+          void releaseP.then(() => {
+            const body = { openid: 'o_in_flight', session_key: randomBytes(16).toString('base64') };
+            res.writeHead(200, { 'content-type': 'text/plain' }).end(JSON.stringify(body));
+          });
+        });
+        await new Promise<void>((r) => wechat.listen(0, '127.0.0.1', r));
+      });
+      afterAll(async () => {
+        wechat.closeAllConnections();
+        await new Promise((r) => wechat.close(r));
+      });
+
+      it('should stop accepting, answer the request in flight, then exit 0 (node as the container runs it)', async () => {
+        const port = await freePort();
+        const base = `http://127.0.0.1:${port}`;
+        const server = spawnProcess(process.execPath, [MAIN_JS], {
+          env: serverEnv(port, {
+            WECHAT_APPID: 'wxinflight00000001',
+            WECHAT_SECRET: 'in-flight-test-secret',
+            WECHAT_API_BASE: `http://127.0.0.1:${(wechat.address() as { port: number }).port}`,
+            WECHAT_TIMEOUT_MS: '20000',
+          }),
+        });
+        running.push(server);
+        await waitForStatus(`${base}/api/health`, 200, server);
+
+        const pending = fetch(`${base}/api/auth/wechat/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ code: 'in-flight-code' }),
+        });
+        await arrivedP;
+        server.child.kill('SIGTERM');
+        await server.waitForOutput(/SIGTERM received/);
+        // It no longer accepts connections while the login is still waiting for WeChat.
+        await expect(fetch(`${base}/api/health`, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
+        expect(server.child.exitCode).toBeNull();
+
+        release();
+        const res = await pending;
+        expect(res.status).toBe(200);
+        const body = (await res.json()) as { user: { openid: string }; accessToken: string };
+        expect(body.user.openid).toBe('o_in_flight');
+        expect(body.accessToken).toEqual(expect.any(String));
+        // Promptly: the answered socket is closed rather than kept alive (Fastify's
+        // keep-alive timeout is 72 s, which would hold the shutdown that long).
+        const stillRunning = new Promise((r) => setTimeout(() => r('still running 10 s after the answer'), 10_000).unref());
+        expect(await Promise.race([server.exited, stillRunning])).toEqual({ code: 0, signal: null });
+      }, 90_000);
+    });
+  });
+
+  describe('configuration refused in production', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'wxmall-config-')); // no .env here
+    afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+    const complete = {
+      NODE_ENV: 'production',
+      PORT: '0',
+      JWT_SECRET: 'a-production-secret-of-at-least-32-chars!',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/never_reached',
+      WECHAT_APPID: 'wxprod000000000001',
+      WECHAT_SECRET: 'prod-secret',
+    };
+    const cases: [string, Record<string, string | undefined>, string][] = [
+      ['JWT_SECRET missing', { JWT_SECRET: undefined }, 'JWT_SECRET'],
+      ['JWT_SECRET of 31 characters', { JWT_SECRET: 'x'.repeat(31) }, 'JWT_SECRET'],
+      ['DATABASE_URL missing', { DATABASE_URL: undefined }, 'DATABASE_URL'],
+      ['WECHAT_APPID missing', { WECHAT_APPID: undefined, WECHAT_SECRET: undefined }, 'WECHAT_APPID'],
+    ];
+    it.each(cases)('should exit non-zero with one line naming the variable: %s', async (_name, change, variable) => {
+      const env: Record<string, string> = {};
+      for (const [k, v] of Object.entries({ ...complete, ...change })) if (v !== undefined) env[k] = v;
+      const proc = spawnProcess(process.execPath, [MAIN_JS], { env: cleanEnv(env), cwd });
+      running.push(proc);
+      const { code } = await proc.exited;
+      expect(code).not.toBe(0);
+      const lines = proc.output().trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`^Configuration error: ${variable} `));
+    }, 30_000);
+  });
+});
