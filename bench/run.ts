@@ -28,6 +28,7 @@ import { encodeCursor } from '../src/goods/goods-cursor';
 import { ORDER_COLUMNS } from '../src/goods/goods.repository';
 import { resolveRuntime } from '../src/runtime';
 import type { LoadResult, LoadTask } from './load-worker';
+import { ensureDatabase } from '../src/database/ensure-database';
 
 interface Options {
   rows: number;
@@ -71,20 +72,6 @@ async function reachable(url: string): Promise<boolean> {
   }
 }
 
-async function ensureDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.slice(1));
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (!rowCount) await client.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`);
-  } finally {
-    await client.end();
-  }
-}
 
 async function resolveDatabase(env: NodeJS.ProcessEnv): Promise<{ url: string; stop: () => Promise<void> }> {
   if (env.BENCH_DATABASE_URL) {

@@ -23,7 +23,7 @@ const USAGE = `usage: npm run cli -- create-admin <username>
   The database is DATABASE_URL, else the embedded development database.`;
 
 /** Runs one CLI command; returns the exit code. */
-export async function runCli(argv: string[], env: Record<string, string | undefined>, io: CliIo): Promise<number> {
+export async function runCli(argv: string[], env: Record<string, string | undefined> | undefined, io: CliIo): Promise<number> {
   const [command, username, ...extra] = argv;
   if (command !== 'create-admin' || !username) {
     io.err(USAGE);
@@ -152,7 +152,7 @@ function promptSecret(question: string): Promise<string> {
 
 if (require.main === module) {
   loadDotenv({ quiet: true });
-  runCli(process.argv.slice(2), process.env, {
+  runCli(process.argv.slice(2), undefined, {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
     promptSecret,

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { arch, platform, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Client } from 'pg';
+import { ensureDatabase } from './ensure-database';
 
 export interface EmbeddedPostgresOptions {
   /** Folder that holds the cluster (`pgdata/`), its password and its log. */
@@ -63,7 +63,7 @@ export class EmbeddedPostgres {
     ]);
     this.started = true;
     const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${this.options.port}/${this.options.database}`;
-    await this.ensureDatabase(url);
+    await ensureDatabase(url);
     this.options.log?.(`embedded PostgreSQL ready on 127.0.0.1:${this.options.port}, data in ${this.pgdata}`);
     return url;
   }
@@ -115,16 +115,6 @@ export class EmbeddedPostgres {
     }
   }
 
-  private async ensureDatabase(url: string): Promise<void> {
-    const admin = new Client({ connectionString: url.replace(/\/[^/]+$/, '/postgres') });
-    await admin.connect();
-    try {
-      const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [this.options.database]);
-      if (!rowCount) await admin.query(`CREATE DATABASE "${this.options.database.replace(/"/g, '')}"`);
-    } finally {
-      await admin.end();
-    }
-  }
 
   private pgCtl(args: string[]): Promise<string> {
     return run(this.bins!.pg_ctl, args, this.runAs);

@@ -1,12 +1,6 @@
-import { DomainError } from '../common/errors';
+import { DomainError, domainError } from '../common/errors';
 
-export class GoodsNotFoundError extends DomainError {
-  readonly status = 404;
-  readonly code = 'GOODS_NOT_FOUND';
-  constructor() {
-    super('Goods not found');
-  }
-}
+export class GoodsNotFoundError extends domainError(404, 'GOODS_NOT_FOUND', 'Goods not found') {}
 
 /** The `version` sent with a PATCH is not the current one: someone else changed the goods first. */
 export class GoodsVersionConflictError extends DomainError {
@@ -18,30 +12,20 @@ export class GoodsVersionConflictError extends DomainError {
 }
 
 /** The same Idempotency-Key was sent before with another body. */
-export class IdempotencyKeyReusedError extends DomainError {
-  readonly status = 422;
-  readonly code = 'IDEMPOTENCY_KEY_REUSED';
-  constructor() {
-    super('This Idempotency-Key was already used with a different request body');
-  }
-}
+export class IdempotencyKeyReusedError extends domainError(
+  422,
+  'IDEMPOTENCY_KEY_REUSED',
+  'This Idempotency-Key was already used with a different request body',
+) {}
 
-export class InvalidIdempotencyKeyError extends DomainError {
-  readonly status = 400;
-  readonly code = 'IDEMPOTENCY_KEY_INVALID';
-  constructor() {
-    super('Idempotency-Key must be 1-255 visible ASCII characters');
-  }
-}
+export class InvalidIdempotencyKeyError extends domainError(400, 'IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be 1-255 visible ASCII characters') {}
 
 /** A bad `cursor`, or one that does not belong to this ordering and these filters. */
-export class InvalidCursorError extends DomainError {
-  readonly status = 400;
-  readonly code = 'CURSOR_INVALID';
-  constructor(message = 'cursor is invalid; pass back nextCursor unchanged, with the same filters and ordering') {
-    super(message);
-  }
-}
+export class InvalidCursorError extends domainError(
+  400,
+  'CURSOR_INVALID',
+  'cursor is invalid; pass back nextCursor unchanged, with the same filters and ordering',
+) {}
 
 /** page × pageSize beyond the offset limit: walk with the cursor instead. */
 export class PageTooDeepError extends DomainError {

@@ -40,10 +40,8 @@ export class WechatApiError extends DomainError {
  * (which replaces the session_key at WeChat) without logging in here. The client calls
  * wx.login, logs in again, and retries with freshly obtained encryptedData.
  */
-export class SessionKeyStaleError extends DomainError {
-  readonly status = 400;
-  readonly code = 'SESSION_KEY_STALE';
-  constructor() {
-    super('The WeChat data does not match the current session; call wx.login, log in again and retry with fresh data');
-  }
-}
+export class SessionKeyStaleError extends domainError(
+  400,
+  'SESSION_KEY_STALE',
+  'The WeChat data does not match the current session; call wx.login, log in again and retry with fresh data',
+) {}

@@ -57,7 +57,7 @@ export class WechatService {
     if (body.errcode) throw this.loginError(body);
     const { openid, session_key: sessionKey, unionid } = body as { openid?: unknown; session_key?: unknown; unionid?: unknown };
     if (typeof openid !== 'string' || !openid || typeof sessionKey !== 'string' || !sessionKey) {
-      this.logger.error(`WeChat jscode2session answered without openid or session_key rid=${ridOf(body)}`);
+      this.logger.error(`WeChat jscode2session answered without the expected fields rid=${ridOf(body)}`);
       throw new WechatUnavailableError();
     }
     return { openid, sessionKey, unionid: typeof unionid === 'string' && unionid ? unionid : null };

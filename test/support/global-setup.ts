@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { TestProject } from 'vitest/node';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
 import { EmbeddedPostgres } from '../../src/database/embedded-postgres';
+import { ensureDatabase } from '../../src/database/ensure-database';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -44,17 +45,3 @@ export default async function setup(project: TestProject) {
   };
 }
 
-async function ensureDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.slice(1));
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (!rowCount) await client.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`);
-  } finally {
-    await client.end();
-  }
-}
