@@ -37,28 +37,22 @@ export function compareDecimal(a: string, b: string): number {
   return x === y ? 0 : x < y ? -1 : 1;
 }
 
-/** A JSON number of yuan: 0 to `max`, at most two decimals. */
-export function IsMoney(max: string, options?: ValidationOptions): PropertyDecorator {
-  return (target: object, propertyName: string | symbol) => {
-    registerDecorator({
-      name: 'isMoney',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      options: { message: `${String(propertyName)} must be a number from 0 to ${max} with at most 2 decimals`, ...options },
-      validator: { validate: (value: unknown) => moneyFromNumber(value, max) !== null },
-    });
-  };
+/** A validation decorator accepting what `parse` accepts, from 0 to `max`, at most two decimals. */
+function moneyDecorator(name: string, what: string, parse: (value: unknown, max: string) => string | null) {
+  return (max: string, options?: ValidationOptions): PropertyDecorator =>
+    (target: object, propertyName: string | symbol) => {
+      registerDecorator({
+        name,
+        target: target.constructor,
+        propertyName: propertyName as string,
+        options: { message: `${String(propertyName)} must be ${what} from 0 to ${max} with at most 2 decimals`, ...options },
+        validator: { validate: (value: unknown) => parse(value, max) !== null },
+      });
+    };
 }
 
+/** A JSON number of yuan: 0 to `max`, at most two decimals. */
+export const IsMoney = moneyDecorator('isMoney', 'a number', moneyFromNumber);
+
 /** A query string amount: 0 to `max`, at most two decimals, e.g. `12.5`. */
-export function IsMoneyString(max: string, options?: ValidationOptions): PropertyDecorator {
-  return (target: object, propertyName: string | symbol) => {
-    registerDecorator({
-      name: 'isMoneyString',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      options: { message: `${String(propertyName)} must be an amount from 0 to ${max} with at most 2 decimals`, ...options },
-      validator: { validate: (value: unknown) => moneyFromString(value, max) !== null },
-    });
-  };
-}
+export const IsMoneyString = moneyDecorator('isMoneyString', 'an amount', moneyFromString);
