@@ -13,6 +13,10 @@ export function buildDataSourceOptions(url: string, overrides: { poolSize?: numb
     // Schema changes only ever go through migrations.
     synchronize: false,
     migrationsRun: false,
+    // Our migrations use PostgreSQL's built-in gen_random_uuid(): no extension to install
+    // (managed databases often forbid CREATE EXTENSION), and generated migrations use it too.
+    installExtensions: false,
+    uuidExtension: 'pgcrypto',
     logging: false,
     poolSize: overrides.poolSize ?? 10,
     applicationName: overrides.applicationName ?? 'wxmall-api',

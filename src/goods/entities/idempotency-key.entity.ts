@@ -1,12 +1,15 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
+import { UserEntity } from '../../users/entities/user.entity';
 
 /**
  * An `Idempotency-Key` a user sent with a create, kept 24 hours. The primary key makes
  * concurrent duplicates collide in the database, so only one of them creates anything.
  */
 @Entity({ name: 'idempotency_keys' })
+@Index('idempotency_keys_expires_at_idx', ['expiresAt'])
 export class IdempotencyKeyEntity {
   @PrimaryColumn({ name: 'user_id', type: 'uuid' })
+  @ForeignKey(() => UserEntity, { name: 'idempotency_keys_user_id_fkey', onDelete: 'CASCADE' })
   userId: string;
 
   /** What the key is for, e.g. `goods.create`. */

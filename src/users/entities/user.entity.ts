@@ -1,15 +1,22 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
 import type { Role } from '../../common/auth-user';
 
 export type Gender = 'unknown' | 'male' | 'female';
 
+// Constraints and indexes are created by the migrations; they are declared here by name so
+// that `migration:generate` compares like with like (expression indexes: synchronize false).
 @Entity({ name: 'users' })
+@Unique('users_openid_key', ['openid'])
+@Check('users_role_check', `role IN ('user', 'staff', 'admin')`)
+@Check('users_gender_check', `gender IN ('unknown', 'male', 'female')`)
+@Index('users_username_lower_key', { synchronize: false })
+@Index('users_created_at_idx', { synchronize: false })
 export class UserEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
   /** Unique among live accounts; erasing an account deletes its row, which frees the openid. */
-  @Column({ type: 'varchar', length: 128, nullable: true, unique: true })
+  @Column({ type: 'varchar', length: 128, nullable: true })
   openid: string | null;
 
   @Column({ type: 'varchar', length: 128, nullable: true })
