@@ -18,7 +18,7 @@ async function select(url: string, sql: string): Promise<any[]> {
 
 describe(EmbeddedPostgres.name, () => {
   const baseDir = mkdtempSync(join(tmpdir(), 'wxmall-embedded-'));
-  const sut = new EmbeddedPostgres({ baseDir, port: 54349, database: 'wxmall_embedded' });
+  const sut = new EmbeddedPostgres({ baseDir, port: 54359, database: 'wxmall_embedded' });
   const pidFile = join(baseDir, 'pgdata', 'postmaster.pid');
 
   afterAll(async () => {
@@ -28,7 +28,7 @@ describe(EmbeddedPostgres.name, () => {
 
   it('should initialise a UTF-8, C-locale cluster with a password and keep data across restarts', async () => {
     const url = await sut.start();
-    expect(url).toMatch(/^postgres:\/\/postgres:[^@]+@127\.0\.0\.1:54349\/wxmall_embedded$/);
+    expect(url).toMatch(/^postgres:\/\/postgres:[^@]+@127\.0\.0\.1:54359\/wxmall_embedded$/);
     const [settings] = await select(url, `SELECT current_setting('server_encoding') AS enc, datcollate AS coll FROM pg_database WHERE datname = current_database()`);
     expect(settings).toEqual({ enc: 'UTF8', coll: 'C' });
     await select(url, `CREATE TABLE kept (v text); INSERT INTO kept VALUES ('survives')`);
@@ -58,7 +58,7 @@ describe(EmbeddedPostgres.name, () => {
     // A pid reused by another process (here: this test runner) must not block the start.
     const lines = readFileSync(join(baseDir, 'pgdata', 'postmaster.opts'), 'utf8');
     expect(lines).toContain('postgres');
-    writeFileSync(pidFile, `${process.pid}\n${join(baseDir, 'pgdata')}\n0\n54349\n\n127.0.0.1\n0 0\nready\n`);
+    writeFileSync(pidFile, `${process.pid}\n${join(baseDir, 'pgdata')}\n0\n54359\n\n127.0.0.1\n0 0\nready\n`);
     const url = await sut.start();
     expect(await select(url, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
   });
@@ -66,7 +66,7 @@ describe(EmbeddedPostgres.name, () => {
   it('should stop a server that an earlier, killed run of ours left running', async () => {
     const url = await sut.start();
     // A new manager for the same folder (as after `kill -9` of the app: the server survives it).
-    const next = new EmbeddedPostgres({ baseDir, port: 54349, database: 'wxmall_embedded' });
+    const next = new EmbeddedPostgres({ baseDir, port: 54359, database: 'wxmall_embedded' });
     const url2 = await next.start();
     expect(url2).toBe(url);
     expect(await select(url2, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
