@@ -12,5 +12,5 @@ import { devDatabaseUrl } from './src/runtime';
  */
 const config = loadConfig();
 export default new DataSource(
-  buildDataSourceOptions(config.databaseUrl ?? devDatabaseUrl(), { applicationName: 'wxmall-cli' }),
+  buildDataSourceOptions(config.databaseUrl ?? devDatabaseUrl(config.embeddedPgPort), { applicationName: 'wxmall-cli' }),
 );

@@ -6,7 +6,7 @@ import { CliModule } from './cli.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigError, loadCliConfig } from './config/load-config';
 import { EmbeddedPostgres } from './database/embedded-postgres';
-import { DEV_DATA_DIR, DEV_PG_PORT, devDatabaseUrl } from './runtime';
+import { DEV_DATA_DIR, devDatabaseUrl } from './runtime';
 import { PASSWORD_MAX, PASSWORD_MIN, USERNAME_PATTERN } from './users/dto/user-accounts.dto';
 import { UserAccountsService } from './users/user-accounts.service';
 import { UsernameTakenError } from './users/users.errors';
@@ -92,13 +92,13 @@ async function resolveDatabase(config: AppConfig): Promise<{ url: string; stop: 
   if (config.databaseUrl) return { url: config.databaseUrl, stop: async () => undefined };
   if (config.env === 'production') throw new Error('DATABASE_URL is required in production');
   try {
-    const url = devDatabaseUrl();
+    const url = devDatabaseUrl(config.embeddedPgPort);
     const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
     await client.connect();
     await client.end();
     return { url, stop: async () => undefined };
   } catch {
-    const pg = new EmbeddedPostgres({ baseDir: DEV_DATA_DIR, port: DEV_PG_PORT, database: 'wxmall' });
+    const pg = new EmbeddedPostgres({ baseDir: DEV_DATA_DIR, port: config.embeddedPgPort, database: 'wxmall' });
     const url = await pg.start();
     return { url, stop: () => pg.stop() };
   }

@@ -6,15 +6,14 @@ import type { AppConfig } from './config/app-config';
 import { EmbeddedPostgres } from './database/embedded-postgres';
 import { FakeWechatServer } from './wechat/fake/fake-wechat.server';
 
-/** Where `npm start` keeps the embedded PostgreSQL, and its port (5432 is left to a real one). */
+/** Where `npm start` keeps the embedded PostgreSQL (its port is EMBEDDED_PG_PORT, see AppConfig). */
 export const DEV_DATA_DIR = resolve(process.cwd(), '.data', 'postgres');
-export const DEV_PG_PORT = 54329;
 export const DEV_WECHAT_APPID = 'wxdevfake00000000';
 
 /** The URL of the embedded development database (while `npm start` runs it), for the TypeORM CLI. */
-export function devDatabaseUrl(): string {
+export function devDatabaseUrl(port: number): string {
   const password = readFileSync(resolve(DEV_DATA_DIR, 'password'), 'utf8').trim();
-  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${DEV_PG_PORT}/wxmall`;
+  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/wxmall`;
 }
 
 export interface Runtime {
@@ -34,7 +33,7 @@ export async function resolveRuntime(config: AppConfig, logger = new Logger('Run
   try {
     if (!resolved.databaseUrl) {
       if (config.env === 'production') throw new Error('embedded PostgreSQL refused in production');
-      const pg = new EmbeddedPostgres({ baseDir: DEV_DATA_DIR, port: DEV_PG_PORT, database: 'wxmall', log: (m) => logger.log(m) });
+      const pg = new EmbeddedPostgres({ baseDir: DEV_DATA_DIR, port: config.embeddedPgPort, database: 'wxmall', log: (m) => logger.log(m) });
       resolved.databaseUrl = await pg.start();
       stops.push(() => pg.stop());
     }
@@ -46,7 +45,7 @@ export async function resolveRuntime(config: AppConfig, logger = new Logger('Run
       resolved.wechat = { ...resolved.wechat, appid: DEV_WECHAT_APPID, secret, apiBase: url };
       stops.push(() => fake.close());
       logger.warn('!!! WECHAT_APPID is not set: logins are served by the built-in DEVELOPMENT FAKE of WeChat !!!');
-      logger.warn(`!!! Any code logs in as openid "dev_<code>". Set WECHAT_APPID and WECHAT_SECRET for real logins. (fake at ${url}) !!!`);
+      logger.warn(`!!! Any code logs in as openid "dev_<code>" (a long code: dev_<sha256>). Set WECHAT_APPID and WECHAT_SECRET for real logins. (fake at ${url}) !!!`);
     }
   } catch (err) {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);

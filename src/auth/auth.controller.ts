@@ -59,7 +59,7 @@ export class AuthController {
 
   @Post('refresh')
   @HttpCode(200)
-  @ApiErrors({ 401: ['REFRESH_TOKEN_INVALID', 'REFRESH_TOKEN_REUSED'] })
+  @ApiErrors({ 401: ['REFRESH_TOKEN_INVALID', 'REFRESH_TOKEN_REUSED', 'REFRESH_IN_PROGRESS'] })
   @ApiOkResponse({ type: TokenPairResponse })
   refresh(@Body() dto: RefreshTokenDto): Promise<TokenPairResponse> {
     return this.sessions.refresh(dto.refreshToken);

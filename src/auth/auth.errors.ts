@@ -10,6 +10,17 @@ export class RefreshTokenReusedError extends domainError(
   'The refresh token was already used; the session is revoked, log in again',
 ) {}
 
+/**
+ * Another refresh with the same token is being served at this very moment (two requests
+ * of one client racing). Nothing is revoked: the other request's new pair is good. A client
+ * that shares its token storage between requests takes that pair; any other logs in again.
+ */
+export class RefreshInProgressError extends domainError(
+  401,
+  'REFRESH_IN_PROGRESS',
+  'Another refresh with this token is in progress; use the pair it returns',
+) {}
+
 /** 401 TOKEN_EXPIRED (refresh it) or TOKEN_INVALID (log in). */
 export class InvalidAccessTokenError extends DomainError {
   readonly status = 401;

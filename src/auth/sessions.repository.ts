@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import type { Role } from '../common/auth-user';
-import { queryRows } from '../database/sql';
 import { SessionEntity } from './entities/session.entity';
 
 export interface SessionPrincipal {
@@ -15,7 +14,12 @@ export interface SessionPrincipal {
 export type RotateResult =
   | { kind: 'rotated'; sessionId: string; userId: string }
   | { kind: 'reused'; sessionId: string; userId: string }
-  | { kind: 'invalid' };
+  | { kind: 'invalid' }
+  /** Another rotation of the same token is in flight right now. */
+  | { kind: 'busy' };
+
+/** SQLSTATE lock_not_available: NOWAIT found the row locked. */
+const LOCK_NOT_AVAILABLE = '55P03';
 
 @Injectable()
 export class SessionsRepository {
@@ -34,40 +38,39 @@ export class SessionsRepository {
   }
 
   /**
-   * Spends `oldHash` and stores `newHash` in its session, in one transaction. The spend is
-   * one atomic `UPDATE … WHERE spent_at IS NULL`, so of two concurrent rotations exactly
-   * one wins. A token that exists but was already spent is reported as reuse.
+   * Spends `oldHash` and stores `newHash` in its session, in one transaction. The token's
+   * row is locked first with NOWAIT: when another rotation of the same token holds it (two
+   * refreshes at the same moment), this one answers `busy` at once instead of waiting and
+   * then mistaking the winner's spend for reuse, which would revoke the winner's fresh pair.
+   * Under the lock, a token already spent is reuse; an expired one, or one of a revoked
+   * session, is invalid.
    */
   async rotate(oldHash: Buffer, newHash: Buffer, expiresAt: Date): Promise<RotateResult> {
-    return this.dataSource.transaction(async (tx) => {
-      const spent = await queryRows<{ session_id: string; user_id: string }>(
-        tx,
-        `UPDATE refresh_tokens rt SET spent_at = now()
-           FROM sessions s
-          WHERE rt.token_hash = $1 AND rt.spent_at IS NULL AND rt.expires_at > now()
-            AND s.id = rt.session_id AND s.revoked_at IS NULL
-        RETURNING rt.session_id, s.user_id`,
-        [oldHash],
-      );
-      if (spent.length === 1) {
+    try {
+      return await this.dataSource.transaction(async (tx) => {
+        const [token]: { session_id: string; user_id: string; spent: boolean; usable: boolean }[] = await tx.query(
+          `SELECT rt.session_id, s.user_id, rt.spent_at IS NOT NULL AS spent,
+                  (rt.expires_at > now() AND s.revoked_at IS NULL) AS usable
+             FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id
+            WHERE rt.token_hash = $1
+              FOR UPDATE OF rt NOWAIT`,
+          [oldHash],
+        );
+        if (!token) return { kind: 'invalid' } as const;
+        if (token.spent) return { kind: 'reused', sessionId: token.session_id, userId: token.user_id } as const;
+        if (!token.usable) return { kind: 'invalid' } as const;
+        await tx.query(`UPDATE refresh_tokens SET spent_at = now() WHERE token_hash = $1`, [oldHash]);
         await tx.query(`INSERT INTO refresh_tokens (token_hash, session_id, expires_at) VALUES ($1, $2, $3)`, [
           newHash,
-          spent[0].session_id,
+          token.session_id,
           expiresAt,
         ]);
-        return { kind: 'rotated', sessionId: spent[0].session_id, userId: spent[0].user_id };
-      }
-      const known: { session_id: string; user_id: string; spent: boolean }[] = await tx.query(
-        `SELECT rt.session_id, s.user_id, rt.spent_at IS NOT NULL AS spent
-           FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id
-          WHERE rt.token_hash = $1`,
-        [oldHash],
-      );
-      if (known.length === 1 && known[0].spent) {
-        return { kind: 'reused', sessionId: known[0].session_id, userId: known[0].user_id };
-      }
-      return { kind: 'invalid' };
-    });
+        return { kind: 'rotated', sessionId: token.session_id, userId: token.user_id } as const;
+      });
+    } catch (err) {
+      if ((err as { code?: unknown }).code === LOCK_NOT_AVAILABLE) return { kind: 'busy' };
+      throw err;
+    }
   }
 
   /** The session a refresh token belongs to, spent or not. */

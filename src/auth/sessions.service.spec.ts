@@ -5,7 +5,7 @@ import { loadConfig } from '../config/load-config';
 import type { UserEntity } from '../users/entities/user.entity';
 import { UserDisabledError } from '../users/users.errors';
 import type { UsersService } from '../users/users.service';
-import { RefreshTokenInvalidError, RefreshTokenReusedError } from './auth.errors';
+import { RefreshInProgressError, RefreshTokenInvalidError, RefreshTokenReusedError } from './auth.errors';
 import type { SessionsRepository } from './sessions.repository';
 import { hashToken, SessionsService } from './sessions.service';
 
@@ -63,6 +63,14 @@ describe(SessionsService.name, () => {
     repo.rotate.mockResolvedValue({ kind: 'invalid' });
     await expect(sut.refresh('unknown')).rejects.toBeInstanceOf(RefreshTokenInvalidError);
     expect(repo.revoke).not.toHaveBeenCalled();
+  });
+
+  it('should answer REFRESH_IN_PROGRESS without revoking when another rotation of the token is in flight', async () => {
+    principals.set(SESSION_ID, { userId: USER_ID, role: 'user', active: true });
+    repo.rotate.mockResolvedValue({ kind: 'busy' });
+    await expect(sut.refresh('racing')).rejects.toBeInstanceOf(RefreshInProgressError);
+    expect(repo.revoke).not.toHaveBeenCalled();
+    expect(principals.get(SESSION_ID)).toBeDefined();
   });
 
   it('should resolve a principal once and then serve it from the cache', async () => {

@@ -8,7 +8,7 @@ import { toUserResponse } from '../users/dto/user.response';
 import type { UserEntity } from '../users/entities/user.entity';
 import { UserDisabledError } from '../users/users.errors';
 import { UsersService } from '../users/users.service';
-import { InvalidAccessTokenError, RefreshTokenInvalidError, RefreshTokenReusedError } from './auth.errors';
+import { InvalidAccessTokenError, RefreshInProgressError, RefreshTokenInvalidError, RefreshTokenReusedError } from './auth.errors';
 import type { TokenPairResponse, VerifyTokenResponse } from './dto/token.dto';
 import { SessionsRepository } from './sessions.repository';
 
@@ -43,7 +43,10 @@ export class SessionsService {
     return this.tokenPair(user, sessionId, refreshToken, isNewUser);
   }
 
-  /** Spends a refresh token for a new pair. A spent token presented again revokes its family. */
+  /**
+   * Spends a refresh token for a new pair. A spent token presented again revokes its family;
+   * one that another request is spending at this moment is refused without revoking anything.
+   */
   async refresh(refreshToken: string): Promise<TokenPairResponse> {
     const next = newRefreshToken();
     const result = await this.sessions.rotate(hashToken(refreshToken), hashToken(next), this.refreshExpiry());
@@ -52,6 +55,7 @@ export class SessionsService {
       this.principals.forgetSession(result.sessionId);
       throw new RefreshTokenReusedError();
     }
+    if (result.kind === 'busy') throw new RefreshInProgressError();
     if (result.kind === 'invalid') throw new RefreshTokenInvalidError();
     const user = await this.users.getEntity(result.userId);
     if (user.disabled) {

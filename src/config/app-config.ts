@@ -8,6 +8,8 @@ export interface AppConfig {
   port: number;
   /** null until resolved: main.ts starts the embedded PostgreSQL when it is unset. */
   databaseUrl: string | null;
+  /** Port of the embedded PostgreSQL started when databaseUrl is unset (EMBEDDED_PG_PORT). */
+  embeddedPgPort: number;
   jwt: {
     secret: string;
     accessTtlSeconds: number;

@@ -1,7 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './load-config';
+import { ConfigError, configVariables, DEVELOPMENT_ONLY_VARIABLES, loadConfig } from './load-config';
 
 const load = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'development', ...env });
+
+/**
+ * The `app` service of docker-compose.yml: its `restart:` and the names in its
+ * `environment:` map. The file is indented by two spaces a level; no YAML parser needed.
+ */
+function composeAppService(): { restart: string | null; environment: string[] } {
+  const lines = readFileSync(resolve(__dirname, '..', '..', 'docker-compose.yml'), 'utf8').split('\n');
+  const start = lines.findIndex((line) => /^  app:\s*$/.test(line));
+  expect(start).toBeGreaterThan(-1);
+  const end = lines.findIndex((line, i) => i > start && /^ {0,2}\S/.test(line));
+  const service = lines.slice(start + 1, end === -1 ? undefined : end);
+  const restart = service.map((line) => /^    restart:\s*(\S+)/.exec(line)?.[1]).find(Boolean) ?? null;
+  const environment: string[] = [];
+  const envStart = service.findIndex((line) => /^    environment:\s*$/.test(line));
+  for (const line of envStart === -1 ? [] : service.slice(envStart + 1)) {
+    if (/^ {0,4}\S/.test(line)) break;
+    const name = /^      ([A-Z][A-Z0-9_]*):/.exec(line)?.[1];
+    if (name) environment.push(name);
+  }
+  return { restart, environment };
+}
 
 describe(`${loadConfig.name} (operations settings)`, () => {
   it('should trust no proxy by default', () => {
@@ -42,5 +65,16 @@ describe(`${loadConfig.name} (operations settings)`, () => {
     expect(loadConfig({ NODE_ENV: 'test' }).logLevel).toBe('silent');
     expect(load({ LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
     expect(() => load({ LOG_LEVEL: 'verbose' })).toThrow(/LOG_LEVEL/);
+  });
+
+  it('should be given every variable it reads by docker-compose.yml, so none is forgotten there', () => {
+    const { environment } = composeAppService();
+    const expected = configVariables().filter((name) => !DEVELOPMENT_ONLY_VARIABLES.includes(name));
+    expect(expected.length).toBeGreaterThan(15);
+    expect(expected.filter((name) => !environment.includes(name))).toEqual([]);
+  });
+
+  it('should be restarted by docker-compose unless stopped on purpose', () => {
+    expect(composeAppService().restart).toBe('unless-stopped');
   });
 });

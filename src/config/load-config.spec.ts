@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEV_JWT_SECRET, loadConfig } from './load-config';
+import { ConfigError, configVariables, DEV_JWT_SECRET, loadConfig } from './load-config';
 
 const PROD = {
   NODE_ENV: 'production',
@@ -26,6 +26,7 @@ describe(loadConfig.name, () => {
       env: 'development',
       port: 3000,
       databaseUrl: null,
+      embeddedPgPort: 54329,
       authRateLimit: 60,
       jwt: { secret: DEV_JWT_SECRET, accessTtlSeconds: 7200, refreshTtlSeconds: 30 * 86400, verifyExpiration: true, usingDevSecret: true },
       wechat: { appid: null, apiBase: 'https://api.weixin.qq.com', timeoutMs: 5000 },
@@ -60,6 +61,7 @@ describe(loadConfig.name, () => {
     ['JWT_ACCESS_TTL', { JWT_ACCESS_TTL: '2 weeks' }],
     ['JWT_VERIFY_EXPIRATION', { JWT_VERIFY_EXPIRATION: 'maybe' }],
     ['DATABASE_URL', { DATABASE_URL: 'mysql://x' }],
+    ['EMBEDDED_PG_PORT', { EMBEDDED_PG_PORT: '70000' }],
     ['WECHAT_TIMEOUT_MS', { WECHAT_TIMEOUT_MS: '-5' }],
     ['AUTH_RATE_LIMIT', { AUTH_RATE_LIMIT: '0' }],
     ['DATA_ENCRYPTION_KEY', { DATA_ENCRYPTION_KEY: 'too-short' }],
@@ -88,5 +90,15 @@ describe(loadConfig.name, () => {
 
   it('should treat empty strings as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' })).toMatchObject({ port: 3000, databaseUrl: null });
+  });
+
+  it('should treat every variable it reads as unset when empty (docker-compose passes `${VAR:-}`)', () => {
+    const variables = configVariables();
+    expect(variables).toEqual(expect.arrayContaining(['NODE_ENV', 'DATABASE_URL', 'WECHAT_TIMEOUT_MS', 'GOODS_COUNT_CACHE_SECONDS']));
+    expect(loadConfig(Object.fromEntries(variables.map((name) => [name, ''])))).toEqual(loadConfig({}));
+  });
+
+  it('should read the port of the embedded PostgreSQL', () => {
+    expect(loadConfig({ EMBEDDED_PG_PORT: '41399' }).embeddedPgPort).toBe(41399);
   });
 });

@@ -11,6 +11,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  getMetadataStorage,
   validateSync,
 } from 'class-validator';
 import { Type } from 'class-transformer';
@@ -43,6 +44,9 @@ class EnvironmentVariables {
 
   @IsOptional() @Matches(PG_URL, { message: 'must be a postgres:// URL' })
   DATABASE_URL?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  EMBEDDED_PG_PORT?: number;
 
   @IsOptional() @IsString() @MinLength(32, { message: 'must be at least 32 characters' })
   JWT_SECRET?: string;
@@ -98,6 +102,18 @@ class EnvironmentVariables {
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(3600)
   GOODS_COUNT_CACHE_SECONDS?: number;
 }
+
+/** Every variable loadConfig reads: the properties declared on EnvironmentVariables. */
+export function configVariables(): string[] {
+  const declared = getMetadataStorage().getTargetValidationMetadatas(EnvironmentVariables, '', true, false);
+  return [...new Set(declared.map((m) => m.propertyName))];
+}
+
+/** Settings of the embedded PostgreSQL, which production refuses: a container has no use for them. */
+export const DEVELOPMENT_ONLY_VARIABLES: readonly string[] = ['EMBEDDED_PG_PORT'];
+
+/** Where `npm start` runs its embedded PostgreSQL when DATABASE_URL is unset (5432 is left to a real one). */
+export const DEFAULT_EMBEDDED_PG_PORT = 54329;
 
 /** Known only so the app can refuse it in production, and so tests can assert on it. */
 export const DEV_JWT_SECRET = 'wxmall-dev-only-jwt-secret-do-not-use-in-production';
@@ -191,6 +207,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     env: nodeEnv,
     port: vars.PORT ?? 3000,
     databaseUrl: vars.DATABASE_URL ?? null,
+    embeddedPgPort: vars.EMBEDDED_PG_PORT ?? DEFAULT_EMBEDDED_PG_PORT,
     jwt: {
       secret: jwtSecret,
       accessTtlSeconds: parseDuration(vars.JWT_ACCESS_TTL ?? '2h')!,

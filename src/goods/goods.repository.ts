@@ -65,9 +65,32 @@ const PATCH_COLUMNS: Record<keyof NewGoods, string> = {
 
 const IDEMPOTENCY_SCOPE = 'goods.create';
 
+/**
+ * How the catalogue's reads are planned. Each list and count runs in a transaction of its
+ * own under these `SET LOCAL`s (GoodsRepository.read), and the EXPLAIN tests plan the same
+ * SQL under the same settings.
+ * - `indexed`: never a sequential scan of goods. Every filter, ordering and count has an
+ *   index; left to itself the planner takes a seq scan whenever its estimates say a LIMIT
+ *   will be met soon (or when the table was not vacuumed lately), which at a million rows
+ *   means reading most of the table when the rows it looks for are not spread evenly.
+ * - `walk`: read the ordering's index in order and filter as it goes, never collect through
+ *   the bigram index (see GoodsRepository.list).
+ * - `collect`: collect the matches through the bigram index (a bitmap) and sort them, never
+ *   walk an ordering index: costs what the number of matches costs, whatever their order.
+ */
+export type ReadPlan = 'indexed' | 'walk' | 'collect';
+
+export const PLANNER_SETTINGS: Record<ReadPlan, string> = {
+  indexed: 'SET LOCAL enable_seqscan = off',
+  walk: 'SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL max_parallel_workers_per_gather = 0',
+  collect: 'SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off',
+};
+
 export interface SqlQuery {
   sql: string;
   params: unknown[];
+  /** The `SET LOCAL`s it runs under (PLANNER_SETTINGS). */
+  settings: string;
 }
 
 function whereClause(filter: GoodsFilter, params: unknown[]): string[] {
@@ -98,7 +121,7 @@ export function isSingleGram(term: string): boolean {
 }
 
 /** The list query: filters, keyset or offset, ORDER BY the ordering column then id, LIMIT. Exported for the EXPLAIN tests. */
-export function buildListQuery(filter: GoodsFilter, ordering: GoodsOrdering, page: PageRequest, limit: number): SqlQuery {
+export function buildListQuery(filter: GoodsFilter, ordering: GoodsOrdering, page: PageRequest, limit: number, plan: ReadPlan = 'indexed'): SqlQuery {
   const params: unknown[] = [];
   const where = whereClause(filter, params);
   const descending = ordering.startsWith('-');
@@ -118,7 +141,7 @@ export function buildListQuery(filter: GoodsFilter, ordering: GoodsOrdering, pag
     params.push(page.offset);
     sql += ` OFFSET $${params.length}`;
   }
-  return { sql, params };
+  return { sql, params, settings: PLANNER_SETTINGS[plan] };
 }
 
 /** Counts matches up to `cap` and no further, so a count never costs a scan of the whole table. */
@@ -127,7 +150,7 @@ export function buildCountQuery(filter: GoodsFilter, cap: number): SqlQuery {
   const where = whereClause(filter, params);
   params.push(cap);
   const sql = `SELECT count(*)::int AS n FROM (SELECT 1 FROM goods${where.length ? ` WHERE ${where.join(' AND ')}` : ''} LIMIT $${params.length}) capped`;
-  return { sql, params };
+  return { sql, params, settings: PLANNER_SETTINGS.indexed };
 }
 
 interface GoodsRow {
@@ -254,28 +277,46 @@ export class GoodsRepository {
   }
 
   /**
-   * `walkOrderingIndex`: read the ordering's index in order and filter as it goes, instead
-   * of collecting every match through the bigram index and sorting them. PostgreSQL
-   * estimates a multi-gram search as if its grams were independent (三文 and 文鱼 each in
-   * 2% of names → 0.04%), so for a term that in fact matches thousands of rows it picks
-   * collect-and-sort, which visits every match; walking the index stops after about
-   * pageSize / density rows. The caller decides from the capped count, which it has anyway.
+   * A page of a search has two ways to go, and the caller picks (`plan`):
+   * - `walk`: read the ordering's index in order and filter as it goes. PostgreSQL estimates
+   *   a multi-gram search as if its grams were independent (三文 and 文鱼 each in 2% of
+   *   names → 0.04%), so for a term that in fact matches thousands of rows it would collect
+   *   and sort every match; walking the index stops after about pageSize / density rows —
+   *   when the matches are spread evenly along the ordering.
+   * - `collect`: gather the matches through the bigram index and sort them. Names holding a
+   *   word are not spread evenly along the name order (`优质苹果 …` sit together, and so
+   *   do the names before them), so walking the name index can pass half the table before
+   *   its first match; collecting costs what the number of matches costs, in any order.
+   * The caller decides from the capped count, which it has anyway.
    */
-  async list(filter: GoodsFilter, ordering: GoodsOrdering, page: PageRequest, limit: number, walkOrderingIndex = false): Promise<ListedGoods[]> {
-    const { sql, params } = buildListQuery(filter, ordering, page, limit);
-    const rows: GoodsRow[] = walkOrderingIndex
-      ? await this.dataSource.transaction(async (tx) => {
-          await tx.query(`SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0`);
-          return tx.query(sql, params);
-        })
-      : await this.dataSource.query(sql, params);
+  async list(filter: GoodsFilter, ordering: GoodsOrdering, page: PageRequest, limit: number, plan: ReadPlan = 'indexed'): Promise<ListedGoods[]> {
+    const rows = await this.read<GoodsRow>(buildListQuery(filter, ordering, page, limit, plan));
     return rows.map((row) => ({ goods: toEntity(row), sortKey: row.sort_key! }));
   }
 
   async countUpTo(filter: GoodsFilter, cap: number): Promise<number> {
-    const { sql, params } = buildCountQuery(filter, cap);
-    const [{ n }]: { n: number }[] = await this.dataSource.query(sql, params);
+    const [{ n }] = await this.read<{ n: number }>(buildCountQuery(filter, cap));
     return n;
+  }
+
+  /**
+   * Runs a read under its planner settings, which last only as long as its own transaction:
+   * `BEGIN; SET LOCAL …` in one round trip, the query, `COMMIT`.
+   */
+  private async read<T>(query: SqlQuery): Promise<T[]> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await runner.query(`BEGIN; ${query.settings}`);
+      const rows: T[] = await runner.query(query.sql, query.params);
+      await runner.query('COMMIT');
+      return rows;
+    } catch (err) {
+      // Never hand a connection back to the pool inside a transaction.
+      await runner.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      await runner.release();
+    }
   }
 
   private async findWith(manager: EntityManager, id: string): Promise<GoodsEntity | null> {

@@ -77,14 +77,29 @@ describe(GoodsService.name, () => {
   it('should walk the ordering index for a multi-gram search matching more than the cap, near the start only', async () => {
     repo.countUpTo.mockResolvedValue(10_001);
     await sut.list({ search: '三文鱼' });
-    expect(repo.list.mock.calls[0][4]).toBe(true);
+    expect(repo.list.mock.calls[0][4]).toBe('walk');
     await sut.list({ search: '三文鱼', page: 100, pageSize: 20 });
-    expect(repo.list.mock.calls[1][4]).toBe(false);
+    expect(repo.list.mock.calls[1][4]).toBe('indexed');
     await sut.list({ search: '苹果' });
-    expect(repo.list.mock.calls[2][4]).toBe(false);
+    expect(repo.list.mock.calls[2][4]).toBe('indexed');
     repo.countUpTo.mockResolvedValue(50);
     await sut.list({ search: '鸡胸肉' });
-    expect(repo.list.mock.calls[3][4]).toBe(false);
+    expect(repo.list.mock.calls[3][4]).toBe('indexed');
+  });
+
+  it('should collect and sort the matches of a search ordered by name, and read everything else by index', async () => {
+    repo.countUpTo.mockResolvedValue(10_001);
+    for (const search of ['苹果', '三文鱼']) {
+      for (const ordering of ['name', '-name'] as const) {
+        repo.list.mockClear();
+        await sut.list({ search, ordering });
+        expect(repo.list.mock.calls[0][4], `${search} ${ordering}`).toBe('collect');
+      }
+    }
+    repo.list.mockClear();
+    await sut.list({ onSale: false, ordering: '-name' });
+    await sut.list({ category: '乳品', ordering: 'price' });
+    expect(repo.list.mock.calls.map((c) => c[4])).toEqual(['indexed', 'indexed']);
   });
 
   it('should cap the total and skip recounting a filter known to be over the cap until a delete', async () => {

@@ -17,7 +17,7 @@ import {
   InvalidIdempotencyKeyError,
   PageTooDeepError,
 } from './goods.errors';
-import { GoodsPatch, GoodsRepository, isSingleGram, ListedGoods, NewGoods, PageRequest } from './goods.repository';
+import { GoodsPatch, GoodsRepository, isSingleGram, ListedGoods, NewGoods, PageRequest, ReadPlan } from './goods.repository';
 
 /** Offset paging reaches this many rows at most; the cursor goes anywhere. Also the cap of `total`. */
 export const MAX_OFFSET_ROWS = 10_000;
@@ -151,19 +151,22 @@ export class GoodsService implements OnModuleInit, OnModuleDestroy {
     // One row more than the page tells whether there is a next page.
     const countKey = filterFingerprint(filter);
     const knownOverCap = this.overCap.isOverCap(countKey);
-    // A multi-gram search the planner cannot size (see GoodsRepository.list): when it matches
-    // more than the cap, near the start of the list, walking the ordering index is the fast
-    // plan. That needs the count first; a single gram or a known count runs both at once.
-    const multiGram = filter.search !== undefined && !isSingleGram(filter.search) && filter.category === undefined;
+    // How to read a page of a search (see GoodsRepository.list). Ordered by name: collect the
+    // matches and sort them. Otherwise a multi-gram search the planner cannot size: when it
+    // matches more than the cap, near the start of the list, walking the ordering index is
+    // the fast plan. That needs the count first; a single gram or a known count runs both at once.
+    const byName = ordering === 'name' || ordering === '-name';
+    const multiGram = filter.search !== undefined && !isSingleGram(filter.search) && filter.category === undefined && !byName;
     const shallow = request.after !== undefined || (request.offset ?? 0) <= SHALLOW_OFFSET;
     let rows: ListedGoods[];
     let count: number;
     if (multiGram && shallow && !knownOverCap) {
       count = await this.goods.countUpTo(filter, MAX_OFFSET_ROWS + 1);
-      rows = await this.goods.list(filter, ordering, request, pageSize + 1, count > MAX_OFFSET_ROWS);
+      rows = await this.goods.list(filter, ordering, request, pageSize + 1, count > MAX_OFFSET_ROWS ? 'walk' : 'indexed');
     } else {
+      const plan: ReadPlan = multiGram && shallow && knownOverCap ? 'walk' : filter.search !== undefined && byName ? 'collect' : 'indexed';
       [rows, count] = await Promise.all([
-        this.goods.list(filter, ordering, request, pageSize + 1, multiGram && shallow && knownOverCap),
+        this.goods.list(filter, ordering, request, pageSize + 1, plan),
         knownOverCap ? MAX_OFFSET_ROWS + 1 : this.goods.countUpTo(filter, MAX_OFFSET_ROWS + 1),
       ]);
     }

@@ -2,7 +2,8 @@ import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/decorators/public.decorator';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';
-import { HealthService, HealthStatus } from './health.service';
+import { HealthResponse } from './dto/health.response';
+import { HealthService } from './health.service';
 
 @ApiTags('operations')
 @Public()
@@ -13,9 +14,9 @@ export class HealthController {
   /** 200 when the database answers within a second, 503 when it does not (for load balancers and container health checks). */
   @Get()
   @Header('Cache-Control', 'no-cache, no-store, must-revalidate')
-  @ApiOkResponse({ schema: { example: { status: 'ok', info: { database: { status: 'up' } } } } })
+  @ApiOkResponse({ type: HealthResponse })
   @ApiErrors({ 503: ['HEALTH_CHECK_FAILED'] })
-  check(): Promise<HealthStatus> {
+  check(): Promise<HealthResponse> {
     return this.health.check();
   }
 }

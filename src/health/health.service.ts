@@ -1,12 +1,7 @@
 import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { HealthResponse } from './dto/health.response';
 import { HealthCheckFailedError } from './health.errors';
-
-/** What the health check answers when all is well: which dependencies are up. */
-export interface HealthStatus {
-  status: 'ok';
-  info: Record<string, { status: 'up' }>;
-}
 
 @Injectable()
 export class HealthService {
@@ -16,7 +11,7 @@ export class HealthService {
   ) {}
 
   /** Resolves when the database answers within a second; else HealthCheckFailedError (503). */
-  async check(): Promise<HealthStatus> {
+  async check(): Promise<HealthResponse> {
     let result: HealthCheckResult;
     try {
       result = await this.health.check([() => this.db.pingCheck('database', { timeout: 1000 })]);

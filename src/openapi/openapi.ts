@@ -97,7 +97,8 @@ function addSharedErrors(document: OpenAPIObject, facts: Map<string, RouteFacts>
         op.security = [{ [BEARER]: [] }];
         addError(op, 401, ['TOKEN_INVALID', 'TOKEN_EXPIRED']);
       }
-      if (fact.hasRoles) addError(op, 403, ['FORBIDDEN']);
+      // What RolesGuard answers (test/ops/openapi.e2e-spec.ts checks it against a real 403).
+      if (fact.hasRoles) addError(op, 403, ['ROLE_FORBIDDEN']);
       if (fact.rateLimited) {
         addError(op, 429, ['RATE_LIMITED']);
         op.responses['429'].headers = {

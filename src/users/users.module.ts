@@ -4,7 +4,7 @@ import { UserEntity } from './entities/user.entity';
 import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
-import { PasswordHasher } from '../common/crypto/password-hasher';
+import { passwordHasherProvider } from '../common/crypto/password-hasher';
 import { AdminBootstrap } from './admin-bootstrap';
 import { UserAccountsRepository } from './user-accounts.repository';
 import { UserAccountsService } from './user-accounts.service';
@@ -20,7 +20,7 @@ import { WechatUserDataService } from './wechat-user-data.service';
     WechatUserDataService,
     UserAccountsRepository,
     UserAccountsService,
-    { provide: PasswordHasher, useValue: new PasswordHasher() },
+    passwordHasherProvider,
     AdminBootstrap,
   ],
   exports: [UsersService, UserAccountsService],

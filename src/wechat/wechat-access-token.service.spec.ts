@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Clock } from '../common/clock';
 import type { AppConfig } from '../config/app-config';
-import { RENEW_MARGIN_MS, WechatAccessTokenService } from './wechat-access-token.service';
+import { WechatAccessTokenService } from './wechat-access-token.service';
 import type { WechatBody, WechatHttpClient, WechatRequest } from './wechat-http.client';
 import type { LockedTokenRow, StoredAccessToken, WechatTokenRepository } from './wechat-token.repository';
 
@@ -102,21 +102,35 @@ describe(WechatAccessTokenService.name, () => {
     expect(repo.withLock).toHaveBeenCalledTimes(1);
   });
 
+  // Fixed offsets, not ones computed from the service's constants: the README promises
+  // renewal 5 minutes before expiry, and a margin of 0 must fail these tests.
   it('should use the stored token without asking WeChat while it is fresh', async () => {
-    repo.row = { token: 'T0', expiresAt: new Date(now + RENEW_MARGIN_MS + 1000), fetchedAt: new Date(now - 3600_000) };
+    repo.row = { token: 'T0', expiresAt: new Date(now + 6 * 60_000), fetchedAt: new Date(now - 3600_000) };
     await expect(sut.getToken()).resolves.toBe('T0');
     expect(wechat.stableCalls).toHaveLength(0);
   });
 
-  it('should renew shortly before expiry, not later and not earlier', async () => {
+  it('should renew a minute before expiry, while the stored token is still valid', async () => {
     await sut.getToken();
-    now += 7200_000 - RENEW_MARGIN_MS - 1000;
-    await sut.getToken();
+    const expiresAt = repo.row!.expiresAt.getTime();
+    now = expiresAt - 6 * 60_000; // before the 5-minute margin: used as is
+    await expect(sut.getToken()).resolves.toBe('T1');
     expect(wechat.stableCalls).toHaveLength(1);
-    now += 2000; // now inside the margin
-    await sut.getToken();
+
+    wechat.current = 'T2';
+    now = expiresAt - 60_000; // inside the margin: renewed before use
+    await expect(sut.getToken()).resolves.toBe('T2');
     expect(wechat.stableCalls).toHaveLength(2);
-    expect(repo.row!.expiresAt.getTime()).toBe(now + 7200_000);
+    expect(repo.row!.fetchedAt.getTime()).toBe(expiresAt - 60_000);
+    expect(repo.row!.fetchedAt.getTime()).toBeLessThan(expiresAt);
+    expect(repo.row!.expiresAt.getTime()).toBe(expiresAt - 60_000 + 7200_000);
+  });
+
+  it('should not use a token in its last 30 seconds, even one fetched a moment ago', async () => {
+    // the normal mode hands back the token WeChat still holds, with what is left of its life
+    repo.row = { token: 'T0', expiresAt: new Date(now + 20_000), fetchedAt: new Date(now - 10_000) };
+    await expect(sut.getToken()).resolves.toBe('T1');
+    expect(wechat.stableCalls).toHaveLength(1);
   });
 
   it('should not ask again at every request when WeChat hands back the same token near its end', async () => {

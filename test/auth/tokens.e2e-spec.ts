@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { decodeJwt, signJwt, unsignedJwt } from '../support/jwt';
+import { answerOrLockWait, openLockHolder } from '../support/locks';
 import { startTestApp, TEST_JWT_SECRET, TestApp } from '../support/test-app';
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -8,6 +9,7 @@ const now = () => Math.floor(Date.now() / 1000);
 describe('access and refresh tokens', () => {
   let t: TestApp;
   const me = (token: string, scheme = 'Bearer') => t.request('GET', '/api/users/me', { headers: { authorization: `${scheme} ${token}` } });
+  const refresh = (refreshToken: string) => t.request('POST', '/api/auth/refresh', { body: { refreshToken } });
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -40,14 +42,18 @@ describe('access and refresh tokens', () => {
       expect((await t.request('GET', '/api/users/me', { headers: { authorization: pair.accessToken } })).status).toBe(401);
     });
 
-    it('should answer 401 for a tampered token', async () => {
+    it('should answer 401 for a token whose claims were changed after signing (only the signature can tell)', async () => {
       const pair = await t.login('o_tamper');
-      const other = await t.login('o_tamper_other');
+      const claims = decodeJwt(pair.accessToken);
       const [header, , signature] = pair.accessToken.split('.');
-      const forgedPayload = Buffer.from(JSON.stringify({ ...decodeJwt(pair.accessToken), sub: other.user.id })).toString('base64url');
-      const res = await me(`${header}.${forgedPayload}.${signature}`);
+      // Same sub and sid, so the session check would pass: only the HMAC protects `exp`.
+      const forgedPayload = Buffer.from(JSON.stringify({ ...claims, exp: claims.exp + 30 * 24 * 3600 })).toString('base64url');
+      const forged = `${header}.${forgedPayload}.${signature}`;
+      const res = await me(forged);
       expect(res.status).toBe(401);
       expect(res.body.code).toBe('TOKEN_INVALID');
+      expect((await t.request('POST', '/api/auth/verify', { body: { token: forged } })).status).toBe(401);
+      expect((await me(pair.accessToken)).status).toBe(200);
     });
 
     it('should answer 401 for alg none', async () => {
@@ -176,15 +182,47 @@ describe('access and refresh tokens', () => {
       expect((await me(tablet.accessToken)).status).toBe(200);
     });
 
-    it('should let exactly one of two concurrent refreshes win', async () => {
+    it('should let exactly one of two concurrent refreshes win, and not revoke the winner for a race', async () => {
       const pair = await t.login('o_race');
-      const results = await Promise.all([
-        t.request('POST', '/api/auth/refresh', { body: { refreshToken: pair.refreshToken } }),
-        t.request('POST', '/api/auth/refresh', { body: { refreshToken: pair.refreshToken } }),
-      ]);
+      const results = await Promise.all([refresh(pair.refreshToken), refresh(pair.refreshToken)]);
       expect(results.map((r) => r.status).sort()).toEqual([200, 401]);
       const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM refresh_tokens`);
       expect(n).toBe(2); // the login's token and exactly one successor
+      const winner = results.find((r) => r.status === 200)!.body;
+      const loser = results.find((r) => r.status === 401)!.body;
+      // Overlapping rotations: the loser is refused and the winner's pair lives on. When the
+      // winner had already committed, the loser presented a spent token: reuse, family revoked.
+      expect(['REFRESH_IN_PROGRESS', 'REFRESH_TOKEN_REUSED']).toContain(loser.code);
+      const alive = loser.code === 'REFRESH_IN_PROGRESS';
+      expect((await me(winner.accessToken)).status).toBe(alive ? 200 : 401);
+      expect((await refresh(winner.refreshToken)).status).toBe(alive ? 200 : 401);
+    });
+
+    it('should answer REFRESH_IN_PROGRESS, revoking nothing, while another rotation of the token holds it', async () => {
+      const pair = await t.login('o_inflight');
+      const sessionId = decodeJwt(pair.accessToken).sid;
+      const holder = await openLockHolder(t);
+      try {
+        // The in-flight rotation: its transaction has locked the token row and not committed yet.
+        await holder.query('BEGIN');
+        await holder.query(`SELECT 1 FROM refresh_tokens WHERE session_id = $1 FOR UPDATE`, [sessionId]);
+        const pending = refresh(pair.refreshToken);
+        const outcome = await answerOrLockWait(holder, pending);
+        await holder.query('ROLLBACK');
+        await pending;
+        expect(outcome, 'the refresh queued behind the lock instead of answering at once').not.toBe('waiting');
+        if (outcome === 'waiting') return;
+        expect(outcome.status).toBe(401);
+        expect(outcome.body.code).toBe('REFRESH_IN_PROGRESS');
+      } finally {
+        await holder.end();
+      }
+      const [session] = await t.dataSource.query(`SELECT revoked_at FROM sessions WHERE id = $1`, [sessionId]);
+      expect(session.revoked_at).toBeNull();
+      expect((await me(pair.accessToken)).status).toBe(200);
+      // The in-flight rotation rolled back: the token was never spent and still works once.
+      expect((await refresh(pair.refreshToken)).status).toBe(200);
+      expect((await refresh(pair.refreshToken)).body.code).toBe('REFRESH_TOKEN_REUSED');
     });
 
     it('should answer 401 REFRESH_TOKEN_INVALID for an unknown or expired token', async () => {

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestApp, TestApp } from '../support/test-app';
+import { FakeWechatServer } from '../../src/wechat/fake/fake-wechat.server';
+import { startTestApp, TEST_APPID, TEST_WECHAT_SECRET, TestApp } from '../support/test-app';
 
 const LOGIN = '/api/auth/wechat/login';
 
@@ -46,12 +48,24 @@ describe('POST /api/auth/wechat/login', () => {
     ['a code over 128 characters', { code: 'x'.repeat(129) }],
     ['an unknown property', { code: 'abc', role: 'admin' }],
     ['a bad userInfo gender', { code: 'abc', userInfo: { gender: 5 } }],
+    ['a NUL character in userInfo.nickName', { code: 'abc', userInfo: { nickName: 'a\u0000b' } }],
+    ['a NUL character in userInfo.city', { code: 'abc', userInfo: { city: '\u0000' } }],
   ])('should answer 400 for %s without calling WeChat', async (_name, body) => {
     const res = await t.request('POST', LOGIN, { body });
     expect(res.status).toBe(400);
     expect(res.body.statusCode).toBe(400);
     expect(t.fake.calls.jscode2session).toBe(0);
     expect(await userCount()).toBe(0);
+  });
+
+  it('should answer 400 for a NUL character in userInfo without spending the code', async () => {
+    const code = t.fake.issueCode('o_nul');
+    const res = await t.request('POST', LOGIN, { body: { code, userInfo: { nickName: '小\u0000明' } } });
+    expect(res.status).toBe(400);
+    expect(t.fake.calls.jscode2session).toBe(0);
+    const again = await t.request('POST', LOGIN, { body: { code, userInfo: { nickName: '小明' } } });
+    expect(again.status).toBe(200);
+    expect(again.body.user.nickname).toBe('小明');
   });
 
   it('should answer 400 for a body that is not an object', async () => {
@@ -207,5 +221,42 @@ describe('POST /api/auth/wechat/login', () => {
     await t.login('o_rotate');
     const [second] = await t.dataSource.query(`SELECT session_key_enc FROM users WHERE openid = 'o_rotate'`);
     expect(second.session_key_enc).not.toBe(first.session_key_enc);
+  });
+});
+
+describe('POST /api/auth/wechat/login with the development fake of WeChat', () => {
+  const devFake = new FakeWechatServer({ appid: TEST_APPID, secret: TEST_WECHAT_SECRET, mode: 'dev' });
+  let t: TestApp;
+  const login = (code: string) => t.request('POST', LOGIN, { body: { code } });
+
+  beforeAll(async () => {
+    await devFake.listen();
+    t = await startTestApp({ fake: devFake });
+  });
+  beforeEach(async () => t.reset());
+  afterAll(async () => {
+    await t?.close();
+    await devFake.close();
+  });
+
+  it('should map an ordinary code to the openid dev_<code>, the same user every time', async () => {
+    const first = await login('alice');
+    expect(first.status).toBe(200);
+    expect(first.body.user.openid).toBe('dev_alice');
+    const again = await login('alice');
+    expect(again.body).toMatchObject({ isNewUser: false, user: { id: first.body.user.id } });
+    const hundred = 'h'.repeat(100);
+    expect((await login(hundred)).body.user.openid).toBe(`dev_${hundred}`);
+  });
+
+  it.each([101, 125, 128])('should give a %i-character code a bounded openid, one user per code', async (length) => {
+    const code = 'x'.repeat(length - 1) + 'y';
+    const first = await login(code);
+    expect(first.status).toBe(200);
+    expect(first.body.user.openid).toBe(`dev_${createHash('sha256').update(code).digest('hex')}`);
+    expect(first.body.isNewUser).toBe(true);
+    const again = await login(code);
+    expect(again.body).toMatchObject({ isNewUser: false, user: { id: first.body.user.id } });
+    expect((await login('x'.repeat(length))).body.user.id).not.toBe(first.body.user.id);
   });
 });

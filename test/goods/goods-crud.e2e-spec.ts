@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { signInAccount, TestAccount } from '../support/factories';
+import { openLockHolder, waitForLockWaiters } from '../support/locks';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const VALID = { name: '红富士苹果 5kg', price: 39.9, stock: 12, category: '水果', onSale: true, description: '脆甜', imageUrl: 'https://img.example.com/a.jpg' };
@@ -19,6 +20,34 @@ describe('goods CRUD', () => {
 
   const create = (body: unknown, headers?: Record<string, string>, token = staff.token) => t.request('POST', '/api/goods', { token, body, headers });
   const count = async () => Number((await t.dataSource.query('SELECT count(*)::int AS n FROM goods'))[0].n);
+
+  /**
+   * Runs `requests` while a connection of the test's own holds `lock` in an open transaction,
+   * waits until all of them are blocked on locks (pg_locks), then lets go. Whatever
+   * the app reads before its first write it has read by then, so a check-then-write that is
+   * not atomic in the database is caught every time, not only when requests happen to overlap.
+   */
+  async function behindLock<T>(lock: { sql: string; params?: unknown[] }, requests: (() => Promise<T>)[]): Promise<T[]> {
+    const holder = await openLockHolder(t);
+    try {
+      await holder.query('BEGIN');
+      await holder.query(lock.sql, lock.params);
+    } catch (err) {
+      await holder.end();
+      throw err;
+    }
+    const pending = Promise.all(requests.map((request) => request()));
+    // Handled here too, so a failed wait below does not also leave a stray rejection behind.
+    pending.catch(() => undefined);
+    try {
+      await waitForLockWaiters(holder, requests.length);
+      await holder.query('COMMIT');
+    } finally {
+      // Closing the connection ends the transaction (and its lock) if the wait failed.
+      await holder.end();
+    }
+    return pending;
+  }
 
   it('should create, read, update and delete a product', async () => {
     const created = await create(VALID);
@@ -73,6 +102,17 @@ describe('goods CRUD', () => {
     // 0.1 + 0.2 in float is 0.30000000000000004; summed in numeric it is exact.
     const [{ sum }] = await t.dataSource.query(`SELECT sum(price)::text AS sum FROM goods WHERE name IN ('p0.1', 'p0.2')`);
     expect(sum).toBe('0.30');
+  });
+
+  it('should judge a price by the double it parses to, as the README says', async () => {
+    // 1.0000000000000001 and 1.000 are the double 1; 1.005 is not a 2-decimal double.
+    for (const literal of ['1.0000000000000001', '1.000']) {
+      const res = await t.request('POST', '/api/goods', { token: staff.token, rawBody: `{"name":"奶","price":${literal}}` });
+      expect(res.status, literal).toBe(201);
+      expect(res.text).toContain('"price":1,');
+    }
+    const refused = await t.request('POST', '/api/goods', { token: staff.token, rawBody: '{"name":"奶","price":1.005}' });
+    expect(refused.status).toBe(400);
   });
 
   it.each([
@@ -148,15 +188,19 @@ describe('goods CRUD', () => {
       expect(same.body.version).toBe(2);
     });
 
-    it('should let exactly one of 5 concurrent PATCHes on one version win', async () => {
+    it('should let exactly one of 5 concurrent PATCHes on one version win, even when all of them read it first', async () => {
       const { body: goods } = await create(VALID);
-      const results = await Promise.all(
-        [1, 2, 3, 4, 5].map((n) => t.request('PATCH', `/api/goods/${goods.id}`, { token: staff.token, body: { stock: n * 100, version: 1 } })),
+      // The row is locked as by another writer mid-transaction: every PATCH gets as far as its
+      // write and queues there (a read-then-update would have read version 1 five times).
+      const results = await behindLock(
+        { sql: 'SELECT 1 FROM goods WHERE id = $1 FOR UPDATE', params: [goods.id] },
+        [1, 2, 3, 4, 5].map((n) => () => t.request('PATCH', `/api/goods/${goods.id}`, { token: staff.token, body: { stock: n * 100, version: 1 } })),
       );
       const statuses = results.map((r) => r.status).sort();
       expect(statuses).toEqual([200, 409, 409, 409, 409]);
-      for (const r of results.filter((x) => x.status === 409)) expect(r.body.code).toBe('VERSION_CONFLICT');
+      for (const r of results.filter((x) => x.status === 409)) expect(r.body).toMatchObject({ code: 'VERSION_CONFLICT' });
       const winner = results.find((r) => r.status === 200)!;
+      expect(winner.body.version).toBe(2);
       const read = await t.request('GET', `/api/goods/${goods.id}`, { token: staff.token });
       expect(read.body).toMatchObject({ version: 2, stock: winner.body.stock });
     });
@@ -196,10 +240,15 @@ describe('goods CRUD', () => {
       expect(await count()).toBe(2);
     });
 
-    it('should create one product for 8 concurrent requests with one key', async () => {
-      const results = await Promise.all(Array.from({ length: 8 }, () => create(VALID, { 'idempotency-key': 'burst' })));
+    it('should create one product for 8 concurrent requests with one key, even when all of them looked for the key first', async () => {
+      // No goods can be inserted until the test lets go: each request gets as far as it can
+      // (a check-then-insert would have found no key eight times) and waits.
+      const results = await behindLock(
+        { sql: 'LOCK TABLE goods IN SHARE MODE' },
+        Array.from({ length: 8 }, () => () => create(VALID, { 'idempotency-key': 'burst' })),
+      );
       expect(results.map((r) => r.status)).toEqual(Array(8).fill(201));
-      expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
+      for (const r of results) expect(r.body).toEqual(results[0].body);
       expect(await count()).toBe(1);
     });
 

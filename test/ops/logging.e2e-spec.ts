@@ -17,6 +17,9 @@ describe('logs', () => {
     secrets.set(`${what} #${secrets.size}`, value);
   };
   const requestIds: string[] = [];
+  // WeChat's request ids (its support asks for them), as the fake puts them in errmsg.
+  const BUSY_RID = '6405e2b7-2cc2b7a5-0001';
+  const REFUSED_RID = '6405e2b7-2cc2b7a5-0002';
 
   beforeAll(async () => {
     t = await startTestApp({ env: { LOG_LEVEL: 'trace' }, logDestination: { write: (line: string) => void lines.push(line) } });
@@ -41,6 +44,16 @@ describe('logs', () => {
     // A spent code (WeChat answers 40163 and the client logs the errcode and rid).
     const reused = await t.request('POST', '/api/auth/wechat/login', { body: { code } });
     expect(reused.status).toBe(401);
+
+    // WeChat errors with known rids: a busy answer (retried to success) and an errcode the
+    // client cannot fix (40125, logged by the HTTP client and by the login service).
+    t.fake.failNext({ kind: 'busy', rid: BUSY_RID });
+    const retried = t.fake.issueCode('o_logs_rid');
+    keep('login code', retried);
+    expect((await t.request('POST', '/api/auth/wechat/login', { body: { code: retried } })).status).toBe(200);
+    const refusedCode = t.fake.codeFailingWith(40125, REFUSED_RID);
+    keep('login code', refusedCode);
+    expect((await t.request('POST', '/api/auth/wechat/login', { body: { code: refusedCode } })).status).toBe(502);
 
     // Refresh.
     const refreshed = await t.request('POST', '/api/auth/refresh', { body: { refreshToken: login.body.refreshToken } });
@@ -104,6 +117,18 @@ describe('logs', () => {
     expect(retry).toBeDefined();
     expect(retry.req.id).toBe('log-test-login-1');
     expect(retry.level).toBe('warn');
+  });
+
+  it('should carry WeChat’s rid in the warn and error lines about WeChat’s errors', () => {
+    const entries = lines.map((l) => JSON.parse(l));
+    const about = (rid: string) => entries.filter((e) => typeof e.msg === 'string' && e.msg.includes(`rid=${rid}`)).map((e) => [e.context, e.level]);
+    expect(about(BUSY_RID)).toEqual([['WechatHttpClient', 'warn']]);
+    expect(about(REFUSED_RID)).toEqual(
+      expect.arrayContaining([
+        ['WechatHttpClient', 'warn'],
+        ['WechatService', 'error'],
+      ]),
+    );
   });
 
   it('should keep the path and harmless query parameters, and redact secret ones', () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registeredRoutes } from '../../src/bootstrap';
+import { codesOf } from '../../src/common/openapi/api-errors.decorator';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const HTTP_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
@@ -62,6 +63,27 @@ describe('OpenAPI document', () => {
     expect(me.responses['200'].content['application/json'].schema.$ref).toMatch(/UserResponse$/);
   });
 
+  it('should give every successful answer with a body a schema (a $ref or a type), not just an example', () => {
+    const untyped: string[] = [];
+    let checked = 0;
+    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+      for (const [method, op] of Object.entries(item)) {
+        if (!HTTP_METHODS.has(method.toUpperCase())) continue;
+        for (const [status, response] of Object.entries(op.responses as Record<string, any>)) {
+          if (!/^2\d\d$/.test(status) || status === '204') continue;
+          checked++;
+          const schema = response.content?.['application/json']?.schema;
+          if (!schema?.$ref && !schema?.type) untyped.push(`${method.toUpperCase()} ${path} ${status}`);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
+    expect(untyped).toEqual([]);
+    const health = doc.paths['/api/health'].get.responses['200'].content['application/json'].schema;
+    expect(health.$ref).toBe('#/components/schemas/HealthResponse');
+    expect(doc.components.schemas.HealthResponse.properties.info.additionalProperties.properties.status.enum).toEqual(['up']);
+  });
+
   it('should declare bearer security on every protected operation and none on public ones', () => {
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     const publicOps = ['post /api/auth/wechat/login', 'post /api/auth/refresh', 'get /api/health'];
@@ -93,5 +115,21 @@ describe('OpenAPI document', () => {
     for (const item of Object.values(doc.paths as Record<string, Record<string, any>>)) {
       for (const op of Object.values(item)) expect(op.responses['500'].description).toContain('INTERNAL_ERROR');
     }
+  });
+
+  it('should document the codes the token and role guards actually answer', async () => {
+    await t.reset();
+    const user = await t.login('o_openapi_plain_user');
+    const codes = (op: any, status: number) => codesOf(op.responses[String(status)]?.description);
+    const staffOnly = doc.paths['/api/goods'].post;
+    const forbidden = await t.request('POST', '/api/goods', { token: user.accessToken, body: { name: '奶', price: 1 } });
+    expect(forbidden.status).toBe(403);
+    expect(codes(staffOnly, 403)).toContain(forbidden.body.code);
+    const anonymous = await t.request('POST', '/api/goods', { body: { name: '奶', price: 1 } });
+    expect(anonymous.status).toBe(401);
+    expect(codes(staffOnly, 401)).toContain(anonymous.body.code);
+    const badToken = await t.request('GET', '/api/goods', { token: 'not-a-jwt' });
+    expect(badToken.status).toBe(401);
+    expect(codes(doc.paths['/api/goods'].get, 401)).toContain(badToken.body.code);
   });
 });

@@ -1,11 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Client } from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { inject } from 'vitest';
 import { childPids, cleanEnv, commandLine, ensureBuilt, freePort, MAIN_JS, Spawned, spawnProcess, waitForStatus } from '../support/processes';
+import { TcpProxy } from '../support/tcp-proxy';
+
+/** The app's connections, as PostgreSQL sees them (data-source-options.ts names them). */
+const APP_CONNECTIONS = `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'wxmall-api'`;
+
+/** This test's own embedded PostgreSQL port: not the development default (54329) nor the other tests' (54339, 54349, 54359). */
+const EMBEDDED_PG_PORT = 41310;
 
 /**
  * The real process: `npm start` and `node dist/src/main.js` (the container's command),
@@ -27,8 +36,8 @@ describe('the server process', () => {
   const serverEnv = (port: number, extra: Record<string, string> = {}) =>
     cleanEnv({ NODE_ENV: 'development', PORT: String(port), DATABASE_URL: inject('databaseUrl'), LOG_LEVEL: 'info', ...extra });
 
-  async function npmStart(port: number): Promise<{ npm: Spawned; serverPid: number }> {
-    const npm = spawnProcess('npm', ['start'], { env: serverEnv(port) });
+  async function npmStart(port: number, extra: Record<string, string> = {}): Promise<{ npm: Spawned; serverPid: number }> {
+    const npm = spawnProcess('npm', ['start'], { env: serverEnv(port, extra) });
     running.push(npm);
     await waitForStatus(`http://127.0.0.1:${port}/api/health`, 200, npm);
     // `exec` in the start script: the process npm began is the server itself.
@@ -38,21 +47,46 @@ describe('the server process', () => {
   }
 
   describe('SIGTERM', () => {
-    it('should exit 0 when sent to the process `npm start` began', async () => {
-      const port = await freePort();
-      const { npm, serverPid } = await npmStart(port);
-      const login = await fetch(`http://127.0.0.1:${port}/api/auth/wechat/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ code: 'sigterm' }),
+    describe('with its database behind a proxy that sees how each connection ends', () => {
+      const target = new URL(inject('databaseUrl'));
+      const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+      const observer = new Client({ connectionString: inject('databaseUrl'), application_name: 'wxmall-process-test' });
+      beforeAll(async () => {
+        await proxy.up();
+        await observer.connect();
       });
-      expect(login.status).toBe(200);
-      expect(((await login.json()) as { user: { openid: string } }).user.openid).toBe('dev_sigterm');
+      afterAll(async () => {
+        await observer.end();
+        await proxy.down();
+      });
+      const appConnections = async () => (await observer.query(APP_CONNECTIONS)).rows[0].n as number;
 
-      process.kill(serverPid, 'SIGTERM');
-      expect(await npm.exited).toEqual({ code: 0, signal: null });
-      expect(npm.output()).toMatch(/"msg":"shut down cleanly"/);
-    }, 90_000);
+      it('should exit 0 when sent to the process `npm start` began, having closed its pool', async () => {
+        const port = await freePort();
+        const viaProxy = new URL(inject('databaseUrl'));
+        viaProxy.hostname = '127.0.0.1';
+        viaProxy.port = String(proxy.port);
+        const { npm, serverPid } = await npmStart(port, { DATABASE_URL: viaProxy.toString() });
+        const login = await fetch(`http://127.0.0.1:${port}/api/auth/wechat/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ code: 'sigterm' }),
+        });
+        expect(login.status).toBe(200);
+        expect(((await login.json()) as { user: { openid: string } }).user.openid).toBe('dev_sigterm');
+        expect(await appConnections()).toBeGreaterThan(0);
+
+        process.kill(serverPid, 'SIGTERM');
+        expect(await npm.exited).toEqual({ code: 0, signal: null });
+        expect(npm.output()).toMatch(/"msg":"shut down cleanly"/);
+        // Every connection it opened was ended with a Terminate (its pool was closed), not
+        // merely dropped when the process exited; and none is left on the server.
+        await vi.waitFor(() => expect(proxy.sessions.every((c) => c.closed)).toBe(true), { timeout: 10_000 });
+        expect(proxy.sessions.length).toBeGreaterThan(0);
+        expect(proxy.sessions.filter((c) => !c.terminated)).toEqual([]);
+        await vi.waitFor(async () => expect(await appConnections()).toBe(0), { timeout: 10_000 });
+      }, 90_000);
+    });
 
     it('should exit 0 when sent to npm itself (npm 11 forwards it to the server)', async () => {
       const port = await freePort();
@@ -63,6 +97,46 @@ describe('the server process', () => {
       expect(npm.output()).toMatch(/"msg":"shut down cleanly"/);
       expect(commandLine(serverPid)).toBe('');
     }, 90_000);
+
+    describe('without DATABASE_URL (the embedded PostgreSQL)', () => {
+      // The working directory holds `.data/postgres/`: a private one, initialised once here.
+      let cwd = '';
+      let pgdata = '';
+      let postmasterPid = 0;
+      beforeAll(() => {
+        cwd = mkdtempSync(join(tmpdir(), 'wxmall-process-pg-'));
+        chmodSync(cwd, 0o755); // as root, PostgreSQL runs as `postgres`, which must reach its folder
+        pgdata = join(cwd, '.data', 'postgres', 'pgdata');
+      });
+      afterAll(async () => {
+        // Only when the test failed: stop the postmaster the server left running.
+        if (postmasterPid && isPostgres(postmasterPid)) {
+          process.kill(postmasterPid, 'SIGINT');
+          await vi.waitFor(() => expect(isPostgres(postmasterPid)).toBe(false), { timeout: 30_000 });
+        }
+        rmSync(cwd, { recursive: true, force: true });
+      });
+
+      it('should stop the embedded PostgreSQL it started, then exit 0 (node as the container runs it)', async () => {
+        const port = await freePort();
+        const env = cleanEnv({ NODE_ENV: 'development', PORT: String(port), EMBEDDED_PG_PORT: String(EMBEDDED_PG_PORT), LOG_LEVEL: 'info' });
+        const server = spawnProcess(process.execPath, [MAIN_JS], { env, cwd });
+        running.push(server);
+        await waitForStatus(`http://127.0.0.1:${port}/api/health`, 200, server, 120_000);
+        expect(server.output()).toContain(`embedded PostgreSQL ready on 127.0.0.1:${EMBEDDED_PG_PORT}, data in ${pgdata}`);
+        postmasterPid = Number(readFileSync(join(pgdata, 'postmaster.pid'), 'utf8').split('\n')[0]);
+        expect(isPostgres(postmasterPid)).toBe(true);
+        await expect(accepts(EMBEDDED_PG_PORT)).resolves.toBe(true);
+
+        server.child.kill('SIGTERM');
+        expect(await server.exited).toEqual({ code: 0, signal: null });
+        expect(server.output()).toMatch(/"msg":"shut down cleanly"/);
+        // pg_ctl stop -w returned before the exit: the postmaster is gone, not stopping.
+        expect(isPostgres(postmasterPid)).toBe(false);
+        expect(existsSync(join(pgdata, 'postmaster.pid'))).toBe(false);
+        await expect(accepts(EMBEDDED_PG_PORT)).resolves.toBe(false);
+      }, 150_000);
+    });
 
     describe('with a request in flight', () => {
       // A WeChat stand-in that holds jscode2session until the test lets it answer.
@@ -162,3 +236,17 @@ describe('the server process', () => {
     }, 30_000);
   });
 });
+
+/** A live process running postgres (a zombie or a vanished pid has no command line). */
+function isPostgres(pid: number): boolean {
+  return commandLine(pid).includes('postgres');
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:port. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}

@@ -1,5 +1,16 @@
 import { createConnection, createServer, Server, Socket } from 'node:net';
 
+/** PostgreSQL's Terminate message: 'X' and its length, 4. A client that closes its session sends it last. */
+const PG_TERMINATE = Buffer.from([0x58, 0, 0, 0, 4]);
+
+/** One client connection through the proxy, as far as the proxy saw it. */
+export interface ProxiedSession {
+  /** The client closed its side. */
+  closed: boolean;
+  /** Its last bytes were a PostgreSQL Terminate: it ended the session (pool.end()) rather than dropping it. */
+  terminated: boolean;
+}
+
 /**
  * A TCP pass-through to a real server (PostgreSQL), which a test can cut: `down()` stops
  * listening and drops every connection, so the app sees its database refuse connections.
@@ -7,6 +18,8 @@ import { createConnection, createServer, Server, Socket } from 'node:net';
 export class TcpProxy {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
+  /** Every client connection so far, in order. */
+  readonly sessions: ProxiedSession[] = [];
   port = 0;
 
   constructor(
@@ -22,6 +35,14 @@ export class TcpProxy {
         s.on('close', () => this.sockets.delete(s));
         s.on('error', () => undefined);
       }
+      const session: ProxiedSession = { closed: false, terminated: false };
+      this.sessions.push(session);
+      let tail = Buffer.alloc(0);
+      client.on('data', (chunk: Buffer) => {
+        tail = Buffer.concat([tail, chunk]).subarray(-PG_TERMINATE.length);
+        session.terminated = tail.equals(PG_TERMINATE);
+      });
+      client.on('close', () => (session.closed = true));
       client.pipe(upstream).pipe(client);
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());

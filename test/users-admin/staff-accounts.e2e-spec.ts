@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { insertAccount, passwordLogin, signInAccount, TestAccount } from '../support/factories';
-import { startTestApp, TestApp } from '../support/test-app';
+import { openLockHolder, waitForLockWaiters } from '../support/locks';
+import { HttpResponse, startTestApp, TestApp } from '../support/test-app';
 
 describe('staff accounts and admin user management', () => {
   let t: TestApp;
@@ -64,6 +65,7 @@ describe('staff accounts and admin user management', () => {
       ['a numeric password', { username: 'alice', password: 12345678 }],
       ['an extra field', { username: 'alice', password: 'secret-123', role: 'admin' }],
       ['an overlong password', { username: 'alice', password: 'x'.repeat(257) }],
+      ['a NUL character in the username', { username: 'ali\u0000ce', password: 'secret-123' }],
     ])('should answer 400 for %s before any work', async (_label, body) => {
       const res = await token(body);
       expect(res.status).toBe(400);
@@ -105,6 +107,7 @@ describe('staff accounts and admin user management', () => {
       ['a missing role', { username: 'eve', password: 'eve-password' }],
       ['an extra field', { username: 'eve', password: 'eve-password', role: 'staff', disabled: true }],
       ['an openid', { username: 'eve', password: 'eve-password', role: 'staff', openid: 'o_x' }],
+      ['a NUL character in the nickname', { username: 'eve', password: 'eve-password', role: 'staff', nickname: 'e\u0000ve' }],
     ])('should refuse to create an account with %s', async (_label, body) => {
       const res = await t.request('POST', '/api/users', { token: admin.token, body });
       expect(res.status).toBe(400);
@@ -233,20 +236,37 @@ describe('staff accounts and admin user management', () => {
       expect((await t.request('DELETE', '/api/users/me', { token: second.token })).status).toBe(409);
     });
 
-    it('should keep one admin when two admins demote each other at the same moment', async () => {
+    it.each([
+      ['disable', { disabled: true }],
+      ['demote', { role: 'staff' }],
+    ])('should keep one enabled admin when two admins %s each other at the same moment', async (_what, body) => {
       const a = await signInAccount(t, 'admin', 'admin_a');
       const b = await signInAccount(t, 'admin', 'admin_b');
-      const results = await Promise.all([
-        t.request('PATCH', `/api/users/${b.id}`, { token: a.token, body: { role: 'staff' } }),
-        t.request('PATCH', `/api/users/${a.id}`, { token: b.token, body: { role: 'staff' } }),
-      ]);
-      const statuses = results.map((r) => r.status).sort();
-      // Either one wins and the other finds itself the last admin, or the loser was demoted
-      // first and its request is refused by the roles guard.
-      expect(statuses[0]).toBe(200);
-      expect([403, 409]).toContain(statuses[1]);
-      const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM users WHERE role = 'admin' AND NOT disabled`);
-      expect(n).toBe(1);
+      const holder = await openLockHolder(t);
+      let results: HttpResponse[];
+      try {
+        // Both admin rows locked by another transaction: each request gets past the roles
+        // guard and into its own transaction, then waits. Released at once, they race for
+        // real, and only the repository's serialisation keeps the second from also winning.
+        await holder.query('BEGIN');
+        await holder.query(`SELECT id FROM users WHERE id = ANY($1::uuid[]) FOR UPDATE`, [[a.id, b.id]]);
+        const pending = Promise.all([
+          t.request('PATCH', `/api/users/${b.id}`, { token: a.token, body }),
+          t.request('PATCH', `/api/users/${a.id}`, { token: b.token, body }),
+        ]);
+        await waitForLockWaiters(holder, 2);
+        await holder.query('COMMIT');
+        results = await pending;
+      } finally {
+        await holder.end();
+      }
+      expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+      const refused = results.find((r) => r.status === 409)!;
+      expect(refused.body.code).toBe('LAST_ADMIN');
+      const enabledAdmins: { id: string }[] = await t.dataSource.query(`SELECT id FROM users WHERE role = 'admin' AND NOT disabled`);
+      // The one left is the admin whose request won.
+      const winnerActor = results[0].status === 200 ? a.id : b.id;
+      expect(enabledAdmins).toEqual([{ id: winnerActor }]);
     });
 
     it('should let a user who is not the last admin erase their account', async () => {

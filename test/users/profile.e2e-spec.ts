@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { todayInShanghai } from '../../src/common/validation/is-past-date';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('/api/users/me', () => {
@@ -48,6 +49,14 @@ describe('/api/users/me', () => {
     expect(res.body).toMatchObject({ nickname: null, city: 'c' });
   });
 
+  it('should clear gender with null back to unknown, the value of a new user', async () => {
+    expect((await patch({ gender: 'female', city: 'c' })).body.gender).toBe('female');
+    const res = await patch({ gender: null });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ gender: 'unknown', city: 'c' });
+    expect((await row()).gender).toBe('unknown');
+  });
+
   it.each([
     ['name over 30', { name: 'x'.repeat(31) }],
     ['nickname over 50', { nickname: 'x'.repeat(51) }],
@@ -59,13 +68,21 @@ describe('/api/users/me', () => {
     ['birthday not a date', { birthday: 'yesterday' }],
     ['birthday impossible', { birthday: '2023-02-30' }],
     ['birthday wrong format', { birthday: '01/04/1995' }],
-    ['birthday in the future', { birthday: `${new Date().getUTCFullYear() + 1}-01-01` }],
+    ['birthday in the future', { birthday: todayInShanghai(new Date(Date.now() + 24 * 3600 * 1000)) }],
     ['gender unknown value', { gender: 'other' }],
     ['gender as WeChat number', { gender: 1 }],
     ['address over 550', { address: 'x'.repeat(551) }],
     ['signature over 550', { signature: 'x'.repeat(551) }],
     ['city not a string', { city: 12 }],
     ['language over 32', { language: 'x'.repeat(33) }],
+    ['nickname with a NUL character', { nickname: 'a\u0000b' }],
+    ['name with a NUL character', { name: '\u0000' }],
+    ['address with a NUL character', { address: '杭州\u0000' }],
+    ['signature with a NUL character', { signature: 'hi\u0000' }],
+    ['city with a NUL character', { city: 'c\u0000' }],
+    ['language with a NUL character', { language: 'zh\u0000CN' }],
+    ['email with a NUL character', { email: 'a\u0000b@example.com' }],
+    ['avatarUrl with a NUL character', { avatarUrl: 'https://example.com/a\u0000.png' }],
   ])('should answer 400 for %s and change nothing', async (_name, body) => {
     const before = await row();
     const res = await patch(body);
@@ -92,8 +109,8 @@ describe('/api/users/me', () => {
     expect(await row()).toEqual(before);
   });
 
-  it('should accept today as a birthday', async () => {
-    const today = new Date().toISOString().slice(0, 10);
+  it('should accept today in China as a birthday', async () => {
+    const today = todayInShanghai(new Date());
     const res = await patch({ birthday: today });
     expect(res.status).toBe(200);
     expect(res.body.birthday).toBe(today);

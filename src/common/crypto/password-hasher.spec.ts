@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { PasswordHasher } from './password-hasher';
+import { describe, expect, it, vi } from 'vitest';
+import { DEFAULT_SCRYPT_PARAMS, PasswordHasher, passwordHasherProvider } from './password-hasher';
 
 describe(PasswordHasher.name, () => {
   // Cheap parameters: these tests are about the format and the comparison, not the cost.
@@ -48,5 +48,28 @@ describe(PasswordHasher.name, () => {
     await expect(sut.dummyHash()).resolves.toBe(dummy);
     await expect(sut.verify('', dummy)).resolves.toBe(false);
     await expect(sut.verify('pass-word-1', dummy)).resolves.toBe(false);
+  });
+
+  it('should have the dummy hash ready when created, so the first unknown-user check hashes nothing more', async () => {
+    const ready = await PasswordHasher.create({ logN: 10, r: 8, p: 1 });
+    expect(ready.isDummyReady).toBe(true);
+    const hash = vi.spyOn(ready, 'hash');
+    await expect(ready.verify('guess', await ready.dummyHash())).resolves.toBe(false);
+    expect(hash).not.toHaveBeenCalled();
+  });
+
+  it('should compute the dummy hash lazily only when built without create()', async () => {
+    const lazy = new PasswordHasher({ logN: 10, r: 8, p: 1 });
+    expect(lazy.isDummyReady).toBe(false);
+    await lazy.dummyHash();
+    expect(lazy.isDummyReady).toBe(true);
+  });
+
+  it('should give the app a hasher with the default parameters and its dummy hash ready', async () => {
+    const appHasher = await passwordHasherProvider.useFactory();
+    expect(appHasher).toBeInstanceOf(PasswordHasher);
+    expect(appHasher.isDummyReady).toBe(true);
+    const { logN, r, p } = DEFAULT_SCRYPT_PARAMS;
+    expect(await appHasher.dummyHash()).toMatch(new RegExp(`^\\$scrypt\\$ln=${logN},r=${r},p=${p}\\$`));
   });
 });

@@ -1,3 +1,4 @@
+import type { FactoryProvider } from '@nestjs/common';
 import { randomBytes, scrypt, ScryptOptions, timingSafeEqual } from 'node:crypto';
 
 export interface ScryptParams {
@@ -28,8 +29,24 @@ const FORMAT = /^\$scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d)\$([A-Za-z0-9_-]+)\$([
  */
 export class PasswordHasher {
   private dummy: Promise<string> | null = null;
+  private dummyReady = false;
 
   constructor(private readonly params: ScryptParams = DEFAULT_SCRYPT_PARAMS) {}
+
+  /**
+   * A hasher whose dummy hash is already computed, so the very first unknown-username login
+   * does one scrypt, like a wrong password, not two. The app's provider is built with this.
+   */
+  static async create(params: ScryptParams = DEFAULT_SCRYPT_PARAMS): Promise<PasswordHasher> {
+    const hasher = new PasswordHasher(params);
+    await hasher.dummyHash();
+    return hasher;
+  }
+
+  /** Whether dummyHash() answers without hashing. */
+  get isDummyReady(): boolean {
+    return this.dummyReady;
+  }
 
   async hash(password: string): Promise<string> {
     const salt = randomBytes(SALT_LENGTH);
@@ -57,10 +74,22 @@ export class PasswordHasher {
    * an unknown user from a wrong password.
    */
   dummyHash(): Promise<string> {
-    this.dummy ??= this.hash(randomBytes(32).toString('base64url'));
+    this.dummy ??= this.hash(randomBytes(32).toString('base64url')).then((hash) => {
+      this.dummyReady = true;
+      return hash;
+    });
     return this.dummy;
   }
 }
+
+/**
+ * The app's hasher, built with its dummy hash ready (Nest awaits the factory before the app
+ * listens): unknown usernames and wrong passwords cost one scrypt each from the first login.
+ */
+export const passwordHasherProvider: FactoryProvider<PasswordHasher> = {
+  provide: PasswordHasher,
+  useFactory: () => PasswordHasher.create(),
+};
 
 function derive(password: string, salt: Buffer, { logN, r, p }: ScryptParams, keyLength: number): Promise<Buffer> {
   const N = 2 ** logN;

@@ -43,6 +43,16 @@ describe(SecretBox.name, () => {
     }
   });
 
+  it('should refuse a truncated tag (GCM would accept one as short as 4 bytes)', () => {
+    const parts = sut.seal(sessionKey, 'o_1').split('.');
+    const tag = Buffer.from(parts[2], 'base64url');
+    expect(tag).toHaveLength(16);
+    for (const length of [4, 8, 12, 15]) {
+      const truncated = [parts[0], parts[1], tag.subarray(0, length).toString('base64url'), parts[3]].join('.');
+      expect(sut.open(truncated, 'o_1')).toBeNull();
+    }
+  });
+
   it('should refuse malformed values', () => {
     for (const value of ['', 'v1', 'v1.a.b', 'v2.a.b.c', 'v1.....', 'plain-session-key']) expect(sut.open(value, 'o_1')).toBeNull();
   });

@@ -1,6 +1,11 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 const VERSION = 'v1';
+/**
+ * GCM's full tag. Without `authTagLength`, Node's decipher accepts any tag from 4 bytes
+ * up, and a truncated tag is far easier to forge (NIST SP 800-38D, appendix C).
+ */
+const TAG_BYTES = 16;
 
 /**
  * AES-256-GCM for small secrets at rest (the WeChat session_key). The stored form is
@@ -13,7 +18,7 @@ export class SecretBox {
 
   seal(plaintext: string, associatedData = ''): string {
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(Buffer.from(associatedData, 'utf8'));
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
@@ -26,7 +31,8 @@ export class SecretBox {
     if (parts.length !== 4 || parts[0] !== VERSION) return null;
     try {
       const [, iv, tag, ciphertext] = parts.map((p) => Buffer.from(p, 'base64url'));
-      const decipher = createDecipheriv('aes-256-gcm', this.key, iv);
+      if (tag.length !== TAG_BYTES) return null;
+      const decipher = createDecipheriv('aes-256-gcm', this.key, iv, { authTagLength: TAG_BYTES });
       decipher.setAAD(Buffer.from(associatedData, 'utf8'));
       decipher.setAuthTag(tag);
       return Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8');

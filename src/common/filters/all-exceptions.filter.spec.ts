@@ -55,6 +55,35 @@ describe(AllExceptionsFilter.name, () => {
     expect(logged.mock.calls.flat().join(' ')).not.toContain('o_secret');
   });
 
+  it.each([
+    ['22021', 'invalid byte sequence for encoding "UTF8": 0x00'],
+    ['22P05', 'unsupported Unicode escape sequence'],
+  ])('should answer 400 for text the database cannot store (SQLSTATE %s), without the driver message', (code, message) => {
+    const warned = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const driverError = Object.assign(new Error(message), { code });
+      sut.catch(new QueryFailedError('UPDATE "users" SET "nickname" = $1', ['a\u0000b'], driverError), hostFor(reply));
+      expect(reply.statusCode).toBe(400);
+      expect(reply.payload).toEqual({ statusCode: 400, message: 'Text contains characters that cannot be stored', error: 'Bad Request', code: 'VALIDATION_FAILED' });
+      expect(logged).not.toHaveBeenCalled();
+      expect(warned.mock.calls.flat().join(' ')).toContain(code);
+      expect(warned.mock.calls.flat().join(' ')).not.toContain(message);
+    } finally {
+      warned.mockRestore();
+    }
+  });
+
+  it('should answer 400 for such a driver error that TypeORM did not wrap', () => {
+    const warned = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      sut.catch(Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: '22021' }), hostFor(reply));
+      expect(reply.statusCode).toBe(400);
+      expect(JSON.stringify(reply.payload)).not.toContain('0x00');
+    } finally {
+      warned.mockRestore();
+    }
+  });
+
   it('should answer a bare 500 for a programming error, without its message or stack', () => {
     const err = new TypeError("Cannot read properties of undefined (reading 'sessionKey')");
     sut.catch(err, hostFor(reply));

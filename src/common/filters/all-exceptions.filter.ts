@@ -10,10 +10,18 @@ interface ErrorBody {
 }
 
 /**
+ * SQLSTATEs that mean "the client sent text PostgreSQL cannot store" (character_not_in_repertoire:
+ * a NUL; untranslatable_character): validation should have refused it, and if it slipped
+ * through it is still the client's 400, not our 500.
+ * https://www.postgresql.org/docs/current/errcodes-appendix.html
+ */
+const UNSTORABLE_TEXT_SQLSTATES = new Set(['22021', '22P05']);
+
+/**
  * The one place errors become HTTP answers: domain errors get their status and stable
  * `code`; Nest's HTTP exceptions keep their shape; framework errors that carry a 4xx
- * status (body too large, malformed JSON) keep it; anything else is a 500 whose details
- * stay in the log, never in the response.
+ * status (body too large, malformed JSON) keep it; text the database cannot store is a
+ * 400; anything else is a 500 whose details stay in the log, never in the response.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -59,9 +67,24 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const message = statusCode === 413 ? 'Request body is too large' : statusCode === 400 ? 'Malformed request body' : reason(statusCode);
       return { status: statusCode, body: { statusCode, message, error: reason(statusCode), code: defaultCode(statusCode) }, headers: {} };
     }
+    const sqlState = sqlStateOf(exception);
+    if (sqlState && UNSTORABLE_TEXT_SQLSTATES.has(sqlState)) {
+      // The driver's message may quote the offending bytes: only a fixed message leaves, and
+      // the log says which input validation let through without repeating it.
+      this.logger.warn(`Text the database cannot store reached a query (SQLSTATE ${sqlState}); a validator should refuse it`);
+      const status = HttpStatus.BAD_REQUEST;
+      return { status, body: { statusCode: status, message: 'Text contains characters that cannot be stored', error: reason(status), code: defaultCode(status) }, headers: {} };
+    }
     const status = HttpStatus.INTERNAL_SERVER_ERROR;
     return { status, body: { statusCode: status, message: 'Internal server error', error: reason(status), code: 'INTERNAL_ERROR' }, headers: {} };
   }
+}
+
+/** The SQLSTATE of a PostgreSQL error, whether TypeORM wrapped it (QueryFailedError.driverError) or not. */
+function sqlStateOf(exception: unknown): string | undefined {
+  const err = exception as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = err?.driverError?.code ?? err?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 function reason(status: number): string {

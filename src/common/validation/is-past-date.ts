@@ -1,8 +1,20 @@
 import { registerDecorator, ValidationOptions } from 'class-validator';
 
 /**
- * A real calendar date written `YYYY-MM-DD`, from 1900 on, not after today anywhere on
- * earth (UTC+14), so no time zone turns a valid birthday into a "future" one.
+ * Our users are in China: "today" is the date in Asia/Shanghai, which is UTC+8 all year
+ * (China has no daylight saving time), so a fixed offset is exact.
+ */
+const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
+
+/** Today's date in Asia/Shanghai, `YYYY-MM-DD`. */
+export function todayInShanghai(now: Date): string {
+  return new Date(now.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * A real calendar date written `YYYY-MM-DD`, from 1900 on, not after today in China
+ * (Asia/Shanghai), so a baby born just after midnight in Beijing can have today as birthday
+ * while it is still yesterday in UTC, and tomorrow is refused everywhere.
  */
 export function isPastCalendarDate(value: unknown, now = new Date()): boolean {
   if (typeof value !== 'string') return false;
@@ -12,8 +24,7 @@ export function isPastCalendarDate(value: unknown, now = new Date()): boolean {
   const date = new Date(Date.UTC(year, month - 1, day));
   if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return false;
   if (year < 1900) return false;
-  const latestToday = new Date(now.getTime() + 14 * 3600 * 1000).toISOString().slice(0, 10);
-  return value <= latestToday;
+  return value <= todayInShanghai(now);
 }
 
 export function IsPastCalendarDate(options?: ValidationOptions): PropertyDecorator {

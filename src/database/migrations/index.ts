@@ -2,6 +2,13 @@ import { InitialSchema1763784000000 } from './1763784000000-initial-schema';
 import { Goods1763784100000 } from './1763784100000-goods';
 import { WechatAccessTokens1763784200000 } from './1763784200000-wechat-access-tokens';
 import { TypeormMetadata1763784300000 } from './1763784300000-typeorm-metadata';
+import { GoodsFilteredOrderIndexes1763784400000 } from './1763784400000-goods-filtered-order-indexes';
 
 /** Every migration in order. New ones are appended here (see README, "Migrations"). */
-export const MIGRATIONS = [InitialSchema1763784000000, Goods1763784100000, WechatAccessTokens1763784200000, TypeormMetadata1763784300000];
+export const MIGRATIONS = [
+  InitialSchema1763784000000,
+  Goods1763784100000,
+  WechatAccessTokens1763784200000,
+  TypeormMetadata1763784300000,
+  GoodsFilteredOrderIndexes1763784400000,
+];

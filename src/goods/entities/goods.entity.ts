@@ -20,6 +20,13 @@ import { UserEntity } from '../../users/entities/user.entity';
 @Index('goods_category_created_at_idx', { synchronize: false })
 @Index('goods_on_sale_created_at_idx', { synchronize: false })
 @Index('goods_category_on_sale_price_idx', { synchronize: false })
+// Created by the goods-filtered-order-indexes migration: one filter, then one ordering.
+@Index('goods_on_sale_price_idx', { synchronize: false })
+@Index('goods_on_sale_name_idx', { synchronize: false })
+@Index('goods_on_sale_stock_idx', { synchronize: false })
+@Index('goods_category_price_idx', { synchronize: false })
+@Index('goods_category_name_idx', { synchronize: false })
+@Index('goods_category_stock_idx', { synchronize: false })
 @Index('goods_created_by_idx', { synchronize: false })
 @Index('goods_updated_by_idx', { synchronize: false })
 export class GoodsEntity {

@@ -14,7 +14,7 @@ const present = ValidateIf((_o, value) => value !== undefined);
 
 /** `POST /api/auth/token`. */
 export class PasswordLoginDto {
-  @ApiProperty({ example: 'alice' }) @IsString() @MinLength(1) @MaxLength(64)
+  @ApiProperty({ example: 'alice' }) @IsText(1, 64)
   username: string;
 
   @ApiProperty({ format: 'password' }) @IsString() @MinLength(1) @MaxLength(PASSWORD_MAX)

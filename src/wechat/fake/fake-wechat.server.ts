@@ -6,8 +6,8 @@ export interface FakeWechatOptions {
   appid: string;
   secret: string;
   /**
-   * `dev`: every login code works and maps to the openid `dev_<code>` (the built-in
-   * development fake). `strict`: codes must be registered and are single-use, like WeChat.
+   * `dev`: every login code works and maps to the openid `dev_<code>` (see devOpenidOf; the
+   * built-in development fake). `strict`: codes must be registered and are single-use, like WeChat.
    */
   mode: 'dev' | 'strict';
 }
@@ -21,19 +21,21 @@ export interface FakePhone {
 /**
  * A scripted failure for the next calls: WeChat busy (-1), an HTTP 5xx, an answer slower
  * than the client's timeout, or an errcode answer (e.g. 40001 for an access token WeChat
- * refuses although stable_token still hands it out, or 42001 expired).
+ * refuses although stable_token still hands it out, or 42001 expired). `rid` fixes the
+ * request id WeChat puts in errmsg (random otherwise), for tests that look for it in the logs.
  */
 export type FakeFailure =
-  | { kind: 'busy' }
+  | { kind: 'busy'; rid?: string }
   | { kind: 'http'; status: number }
   | { kind: 'slow'; ms: number }
   | { kind: 'garbage' }
-  | { kind: 'errcode'; errcode: number };
+  | { kind: 'errcode'; errcode: number; rid?: string };
 
 interface CodeEntry {
   openid?: string;
   unionid?: string;
   errcode?: number;
+  rid?: string;
   used: boolean;
 }
 
@@ -102,10 +104,10 @@ export class FakeWechatServer {
     return code;
   }
 
-  /** A code whose exchange answers this errcode (40029, 40163, 45011, 40226, …). */
-  codeFailingWith(errcode: number): string {
+  /** A code whose exchange answers this errcode (40029, 40163, 45011, 40226, …), with this rid if given. */
+  codeFailingWith(errcode: number, rid?: string): string {
     const code = `e${randomBytes(12).toString('hex')}`;
-    this.codes.set(code, { errcode, used: false });
+    this.codes.set(code, { errcode, rid, used: false });
     return code;
   }
 
@@ -142,13 +144,13 @@ export class FakeWechatServer {
 
     const failure = this.failures.shift();
     if (failure?.kind === 'slow') await new Promise((r) => setTimeout(r, failure.ms));
-    else if (failure?.kind === 'busy') return send(res, { errcode: -1, errmsg: `system error${rid()}` });
+    else if (failure?.kind === 'busy') return send(res, { errcode: -1, errmsg: `system error${rid(failure.rid)}` });
     else if (failure?.kind === 'http') {
       res.statusCode = failure.status;
       res.end('<html>Bad Gateway</html>');
       return;
     } else if (failure?.kind === 'errcode') {
-      return send(res, { errcode: failure.errcode, errmsg: `error ${failure.errcode}${rid()}` });
+      return send(res, { errcode: failure.errcode, errmsg: `error ${failure.errcode}${rid(failure.rid)}` });
     } else if (failure?.kind === 'garbage') {
       res.setHeader('content-type', 'text/plain');
       res.end('<html>not json</html>');
@@ -178,10 +180,10 @@ export class FakeWechatServer {
     const code = q.get('js_code') ?? '';
     let entry = this.codes.get(code);
     if (!entry && this.options.mode === 'dev' && code) {
-      entry = { openid: `dev_${code}`, used: false };
+      entry = { openid: devOpenidOf(code), used: false };
     }
     if (!entry) return { errcode: 40029, errmsg: `invalid code${rid()}` };
-    if (entry.errcode) return { errcode: entry.errcode, errmsg: `error ${entry.errcode}${rid()}` };
+    if (entry.errcode) return { errcode: entry.errcode, errmsg: `error ${entry.errcode}${rid(entry.rid)}` };
     if (entry.used && this.options.mode === 'strict') return { errcode: 40163, errmsg: `code been used${rid()}` };
     entry.used = true;
     const sessionKey = randomBytes(16).toString('base64');
@@ -225,8 +227,23 @@ export class FakeWechatServer {
   }
 }
 
-function rid(): string {
-  return `, rid: ${randomUUID().slice(0, 8)}-${randomUUID().slice(0, 8)}`;
+/** Codes up to this many characters keep the readable openid `dev_<code>`. */
+const DEV_READABLE_CODE_MAX = 100;
+
+/**
+ * The dev fake's openid of a login code: `dev_<code>` for ordinary codes, so one code always
+ * means one user and the openid tells which. A code longer than 100 characters (the API
+ * takes up to 128) or holding a control character becomes `dev_` + the hex SHA-256 of the
+ * code (68 characters): still one user per code, and it fits the openid column (128).
+ */
+export function devOpenidOf(code: string): string {
+  const readable = [...code].length <= DEV_READABLE_CODE_MAX && !/[\u0000-\u001f\u007f]/.test(code);
+  return readable ? `dev_${code}` : `dev_${createHash('sha256').update(code, 'utf8').digest('hex')}`;
+}
+
+/** WeChat's request id as it appears at the end of errmsg: ", rid: 6405e2b7-2cc2b7a5". */
+function rid(known?: string): string {
+  return `, rid: ${known ?? `${randomUUID().slice(0, 8)}-${randomUUID().slice(0, 8)}`}`;
 }
 
 function send(res: ServerResponse, body: object): void {
