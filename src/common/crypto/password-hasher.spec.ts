@@ -52,7 +52,6 @@ describe(PasswordHasher.name, () => {
 
   it('should have the dummy hash ready when created, so the first unknown-user check hashes nothing more', async () => {
     const ready = await PasswordHasher.create({ logN: 10, r: 8, p: 1 });
-    expect(ready.isDummyReady).toBe(true);
     const hash = vi.spyOn(ready, 'hash');
     await expect(ready.verify('guess', await ready.dummyHash())).resolves.toBe(false);
     expect(hash).not.toHaveBeenCalled();
@@ -60,16 +59,19 @@ describe(PasswordHasher.name, () => {
 
   it('should compute the dummy hash lazily only when built without create()', async () => {
     const lazy = new PasswordHasher({ logN: 10, r: 8, p: 1 });
-    expect(lazy.isDummyReady).toBe(false);
-    await lazy.dummyHash();
-    expect(lazy.isDummyReady).toBe(true);
+    const hash = vi.spyOn(lazy, 'hash');
+    const first = await lazy.dummyHash();
+    expect(hash).toHaveBeenCalledTimes(1);
+    await expect(lazy.dummyHash()).resolves.toBe(first);
+    expect(hash).toHaveBeenCalledTimes(1);
   });
 
   it('should give the app a hasher with the default parameters and its dummy hash ready', async () => {
     const appHasher = await passwordHasherProvider.useFactory();
     expect(appHasher).toBeInstanceOf(PasswordHasher);
-    expect(appHasher.isDummyReady).toBe(true);
+    const hash = vi.spyOn(appHasher, 'hash');
     const { logN, r, p } = DEFAULT_SCRYPT_PARAMS;
     expect(await appHasher.dummyHash()).toMatch(new RegExp(`^\\$scrypt\\$ln=${logN},r=${r},p=${p}\\$`));
+    expect(hash).not.toHaveBeenCalled();
   });
 });

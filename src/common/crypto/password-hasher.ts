@@ -29,7 +29,6 @@ const FORMAT = /^\$scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d)\$([A-Za-z0-9_-]+)\$([
  */
 export class PasswordHasher {
   private dummy: Promise<string> | null = null;
-  private dummyReady = false;
 
   constructor(private readonly params: ScryptParams = DEFAULT_SCRYPT_PARAMS) {}
 
@@ -41,11 +40,6 @@ export class PasswordHasher {
     const hasher = new PasswordHasher(params);
     await hasher.dummyHash();
     return hasher;
-  }
-
-  /** Whether dummyHash() answers without hashing. */
-  get isDummyReady(): boolean {
-    return this.dummyReady;
   }
 
   async hash(password: string): Promise<string> {
@@ -74,10 +68,7 @@ export class PasswordHasher {
    * an unknown user from a wrong password.
    */
   dummyHash(): Promise<string> {
-    this.dummy ??= this.hash(randomBytes(32).toString('base64url')).then((hash) => {
-      this.dummyReady = true;
-      return hash;
-    });
+    this.dummy ??= this.hash(randomBytes(32).toString('base64url'));
     return this.dummy;
   }
 }
