@@ -16,3 +16,8 @@ export async function queryRows<T = Record<string, unknown>>(on: DataSource | En
     if (!existing) await runner.release();
   }
 }
+
+/** Makes `%`, `_` and the escape character itself literal in a LIKE/ILIKE pattern (default escape `\`). */
+export function escapeLike(term: string): string {
+  return term.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeLike } from '../common/sql/escape-like';
+import { escapeLike } from '../database/sql';
 import { decodeCursor, encodeCursor, filterFingerprint } from './goods-cursor';
 
 const ID = '3b241101-e2bb-4255-8caf-4136c566a962';

@@ -3,8 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import type { GoodsOrdering } from './dto/list-goods.query';
 import { GoodsEntity } from './entities/goods.entity';
-import { escapeLike } from '../common/sql/escape-like';
-import { queryRows } from '../database/sql';
+import { escapeLike, queryRows } from '../database/sql';
 import type { GoodsFilter, Keyset } from './goods-cursor';
 
 /** A validated new product; `price` is an exact decimal string. */

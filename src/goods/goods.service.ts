@@ -4,7 +4,7 @@ import type { AuthUser } from '../common/auth-user';
 import { BadRequestError } from '../common/errors';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CappedCountCache } from './capped-count-cache';
-import { compareDecimal, moneyFromNumber } from '../common/validation/money';
+import { compareDecimal, moneyFromNumber } from './money';
 import { CreateGoodsDto, GOODS_FIELDS, MAX_PRICE, UpdateGoodsDto } from './dto/goods.dto';
 import { toGoodsResponse, GoodsListResponse, GoodsResponse } from './dto/goods.response';
 import type { GoodsOrdering, ListGoodsQueryDto } from './dto/list-goods.query';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import type { Role } from '../common/auth-user';
-import { escapeLike } from '../common/sql/escape-like';
+import { escapeLike } from '../database/sql';
 import { UserEntity } from './entities/user.entity';
 
 /**

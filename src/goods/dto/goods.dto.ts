@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsOptional, IsUrl, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { IsMoney } from '../../common/validation/money';
+import { IsMoney } from '../money';
 import { IsText } from '../../common/validation/text';
 
 export const MAX_PRICE = '99999999.99';

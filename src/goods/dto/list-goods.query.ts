@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { IsMoneyString } from '../../common/validation/money';
+import { IsMoneyString } from '../money';
 import { IsText } from '../../common/validation/text';
 import { MAX_PRICE } from './goods.dto';
 
