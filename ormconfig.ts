@@ -3,7 +3,7 @@ import 'dotenv/config';
 import { DataSource } from 'typeorm';
 import { loadConfig } from './src/config/load-config';
 import { buildDataSourceOptions } from './src/database/data-source-options';
-import { devDatabaseUrl } from './src/runtime';
+import { devDatabaseUrl } from './src/dev/dev-runtime';
 
 /**
  * The TypeORM CLI's data source (`npm run migration:run`, `migration:generate`). It needs a

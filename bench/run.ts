@@ -21,13 +21,13 @@ import { Worker } from 'node:worker_threads';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/bootstrap';
-import { PasswordHasher } from '../src/common/crypto/password-hasher';
+import { PasswordHasher } from '../src/users/password-hasher';
 import { loadConfig } from '../src/config/load-config';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
-import { EmbeddedPostgres } from '../src/database/embedded-postgres';
+import { EmbeddedPostgres } from '../src/dev/embedded-postgres';
 import { encodeCursor } from '../src/goods/goods-cursor';
-import { ORDER_COLUMNS } from '../src/goods/goods.repository';
-import { resolveRuntime } from '../src/runtime';
+import { ORDER_COLUMNS } from '../src/goods/goods-sql';
+import { resolveRuntime } from '../src/dev/dev-runtime';
 import type { LoadResult, LoadTask } from './load-worker';
 import { ensureDatabase } from '../src/database/ensure-database';
 

@@ -1,25 +1,27 @@
 import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
-import type { DestinationStream } from 'pino';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import type { DestinationStream } from 'pino';
 import { AuthModule } from './auth/auth.module';
+import type { Clock } from './common/clock';
 import { CommonModule } from './common/common.module';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
-import { JwtAuthGuard } from './common/guards/jwt-auth.guard';
-import { RolesGuard } from './common/guards/roles.guard';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/app-config.module';
 import { buildDataSourceOptions } from './database/data-source-options';
 import { GoodsModule } from './goods/goods.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
-import { RateLimitModule } from './common/rate-limit/rate-limit.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { UsersModule } from './users/users.module';
 import { WechatModule } from './wechat/wechat.module';
 
 export interface AppModuleOptions {
   /** Where the JSON log lines go (default: stdout). Tests pass a stream to read them. */
   logDestination?: DestinationStream;
+  /** The app's clock (default: the system clock). Tests pass one they can move forward. */
+  clock?: Clock;
 }
 
 @Module({})
@@ -31,10 +33,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config),
+        CommonModule.forRoot(config, options.clock),
+        EventEmitterModule.forRoot(),
         LoggingModule.forRoot(config, options.logDestination),
         RateLimitModule,
         TypeOrmModule.forRoot({ ...buildDataSourceOptions(config.databaseUrl), migrationsRun: true }),
-        CommonModule,
         WechatModule,
         UsersModule,
         AuthModule,
@@ -47,8 +50,6 @@ export class AppModule {
           useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
         },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
-        { provide: APP_GUARD, useClass: JwtAuthGuard },
-        { provide: APP_GUARD, useClass: RolesGuard },
       ],
     };
   }

@@ -6,6 +6,7 @@ import { Logger as PinoNestLogger } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
+import type { Clock } from './common/clock';
 import type { AppConfig } from './config/app-config';
 import { REQUEST_ID_HEADER, requestIdOf } from './logging/request-id';
 import { DOCS_PATH, setupOpenApi } from './openapi/openapi';
@@ -22,6 +23,8 @@ export interface CreateAppOptions {
   logger?: LoggerService | LogLevel[] | false;
   /** Where the JSON log lines go (default: stdout). Tests pass a stream to read them. */
   logDestination?: DestinationStream;
+  /** The app's clock (default: the system clock). Tests pass one they can move forward. */
+  clock?: Clock;
 }
 
 /** A route as Fastify registered it, e.g. `{ method: 'GET', url: '/api/users/:id' }`. */
@@ -72,7 +75,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     for (const method of [route.method].flat()) routes.push({ method: String(method), url: route.url });
   });
 
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { logDestination: options.logDestination }), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { logDestination: options.logDestination, clock: options.clock }), adapter, {
     logger: options.logger,
     bufferLogs: options.logger === undefined,
     abortOnError: false,
@@ -109,7 +112,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   }
 
   app.setGlobalPrefix('api');
-  setupOpenApi(app);
+  if (config.apiDocs) setupOpenApi(app);
   await app.init();
   return app;
 }

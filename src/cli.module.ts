@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { CommonModule } from './common/common.module';
 import type { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/app-config.module';
@@ -15,7 +16,8 @@ export class CliModule {
       imports: [
         AppConfigModule.forRoot(config),
         TypeOrmModule.forRoot({ ...buildDataSourceOptions(config.databaseUrl, { poolSize: 2, applicationName: 'wxmall-cli' }), migrationsRun: true }),
-        CommonModule,
+        CommonModule.forRoot(config),
+        EventEmitterModule.forRoot(),
         UsersModule,
       ],
     };

@@ -5,7 +5,7 @@ import { config as loadDotenv } from 'dotenv';
 import { createApp } from './bootstrap';
 import { ConfigError, loadConfig } from './config/load-config';
 import { buildLoggerParams } from './logging/logging.options';
-import { resolveRuntime } from './runtime';
+import { resolveRuntime } from './dev/dev-runtime';
 
 async function main(): Promise<void> {
   loadDotenv({ quiet: true });

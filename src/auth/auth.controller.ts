@@ -1,18 +1,19 @@
-import { Body, Controller, Headers, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/decorators/public.decorator';
-import { ApiErrors } from '../common/openapi/api-errors.decorator';
-import { StrategyGuard } from '../common/guards/strategy.guard';
-import { AuthService, WechatLogin } from './auth.service';
-import { AuthenticatedLogin } from './decorators/wechat-login.decorator';
+import { ApiErrors } from '../openapi/api-errors.decorator';
+import { AuthRateLimit } from '../rate-limit/auth-rate-limit.decorator';
+import { AuthService, LoggedInUser } from './auth.service';
+import { PasswordLoginDto } from './dto/password-login.dto';
 import { RefreshTokenDto, TokenPairResponse, VerifyTokenDto, VerifyTokenResponse } from './dto/token.dto';
 import { WechatLoginDto } from './dto/wechat-login.dto';
+import { StrategyGuard } from './guards/strategy.guard';
+import { LoggedIn, UserAgent } from './logged-in.decorator';
 import { SessionsService } from './sessions.service';
-import { WechatCodeStrategy } from './strategies/wechat-code.strategy';
 import { PasswordStrategy } from './strategies/password.strategy';
-import { PasswordLoginDto } from '../users/dto/user-accounts.dto';
-import { AuthRateLimit } from '../common/rate-limit/auth-rate-limit.decorator';
+import { WechatCodeStrategy } from './strategies/wechat-code.strategy';
 
+/** The login bodies are validated by their strategies (guards run before pipes); @ApiBody documents them. */
 @ApiTags('auth')
 @Public()
 @Controller('auth')
@@ -25,6 +26,8 @@ export class AuthController {
   @Post('wechat/login')
   @HttpCode(200)
   @AuthRateLimit()
+  @UseGuards(StrategyGuard(WechatCodeStrategy))
+  @ApiBody({ type: WechatLoginDto })
   @ApiErrors({
     401: ['WECHAT_CODE_INVALID', 'WECHAT_CODE_USED'],
     403: ['WECHAT_USER_BLOCKED', 'USER_DISABLED'],
@@ -32,34 +35,26 @@ export class AuthController {
     502: ['WECHAT_ERROR'],
     503: ['WECHAT_UNAVAILABLE'],
   })
-  @UseGuards(StrategyGuard(WechatCodeStrategy))
   @ApiOkResponse({ type: TokenPairResponse })
-  wechatLogin(
-    @AuthenticatedLogin() login: WechatLogin,
-    @Body() _dto: WechatLoginDto,
-    @Headers('user-agent') userAgent?: string,
-  ): Promise<TokenPairResponse> {
-    return this.auth.completeLogin(login, userAgent);
+  wechatLogin(@LoggedIn() login: LoggedInUser, @UserAgent() userAgent?: string): Promise<TokenPairResponse> {
+    return this.auth.openSession(login, userAgent);
   }
 
   /** Staff and admin accounts. Unknown username and wrong password: the same 401 INVALID_CREDENTIALS. */
   @Post('token')
   @HttpCode(200)
   @AuthRateLimit()
-  @ApiErrors({ 401: ['INVALID_CREDENTIALS'], 403: ['USER_DISABLED'] })
   @UseGuards(StrategyGuard(PasswordStrategy))
+  @ApiBody({ type: PasswordLoginDto })
+  @ApiErrors({ 401: ['INVALID_CREDENTIALS'], 403: ['USER_DISABLED'] })
   @ApiOkResponse({ type: TokenPairResponse })
-  passwordLogin(
-    @AuthenticatedLogin() login: WechatLogin,
-    @Body() _dto: PasswordLoginDto,
-    @Headers('user-agent') userAgent?: string,
-  ): Promise<TokenPairResponse> {
-    return this.auth.completeLogin(login, userAgent);
+  passwordLogin(@LoggedIn() login: LoggedInUser, @UserAgent() userAgent?: string): Promise<TokenPairResponse> {
+    return this.auth.openSession(login, userAgent);
   }
 
   @Post('refresh')
   @HttpCode(200)
-  @ApiErrors({ 401: ['REFRESH_TOKEN_INVALID', 'REFRESH_TOKEN_REUSED', 'REFRESH_IN_PROGRESS'] })
+  @ApiErrors({ 401: ['REFRESH_TOKEN_INVALID', 'REFRESH_TOKEN_REUSED', 'REFRESH_IN_PROGRESS'], 403: ['USER_DISABLED'] })
   @ApiOkResponse({ type: TokenPairResponse })
   refresh(@Body() dto: RefreshTokenDto): Promise<TokenPairResponse> {
     return this.sessions.refresh(dto.refreshToken);
@@ -70,7 +65,7 @@ export class AuthController {
   @ApiErrors({ 401: ['TOKEN_INVALID', 'TOKEN_EXPIRED'] })
   @ApiOkResponse({ type: VerifyTokenResponse })
   verify(@Body() dto: VerifyTokenDto): Promise<VerifyTokenResponse> {
-    return this.sessions.verify(dto.token);
+    return this.auth.verify(dto.token);
   }
 
   @Post('logout')

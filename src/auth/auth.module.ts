@@ -1,19 +1,22 @@
 import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { RolesGuard } from '../common/guards/roles.guard';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { UsersModule } from '../users/users.module';
 import { WechatModule } from '../wechat/wechat.module';
+import { AccessTokenAuthenticator } from './access-token.authenticator';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
-import { RefreshTokenEntity } from './entities/refresh-token.entity';
-import { SessionEntity } from './entities/session.entity';
+import { JwtAuthGuard } from './guards/jwt-auth.guard';
+import { PrincipalCache } from './principal-cache';
 import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
 import { JwtStrategy } from './strategies/jwt.strategy';
-import { WechatCodeStrategy } from './strategies/wechat-code.strategy';
 import { PasswordStrategy } from './strategies/password.strategy';
+import { WechatCodeStrategy } from './strategies/wechat-code.strategy';
+import { UserAccessListener } from './user-access.listener';
 
 @Module({
   imports: [
@@ -26,12 +29,23 @@ import { PasswordStrategy } from './strategies/password.strategy';
         verifyOptions: { algorithms: ['HS256'] },
       }),
     }),
-    TypeOrmModule.forFeature([SessionEntity, RefreshTokenEntity]),
     UsersModule,
     WechatModule,
   ],
   controllers: [AuthController],
-  providers: [AuthService, SessionsRepository, SessionsService, JwtStrategy, WechatCodeStrategy, PasswordStrategy],
-  exports: [SessionsService, JwtStrategy],
+  providers: [
+    AuthService,
+    SessionsRepository,
+    SessionsService,
+    PrincipalCache,
+    AccessTokenAuthenticator,
+    JwtStrategy,
+    WechatCodeStrategy,
+    PasswordStrategy,
+    UserAccessListener,
+    // In this order: the caller is known (JwtAuthGuard) before its role is checked (RolesGuard).
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: RolesGuard },
+  ],
 })
 export class AuthModule {}

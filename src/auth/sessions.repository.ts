@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import type { Role } from '../common/auth-user';
-import { SessionEntity } from './entities/session.entity';
 
 export interface SessionPrincipal {
   userId: string;
@@ -24,7 +23,6 @@ const LOCK_NOT_AVAILABLE = '55P03';
 @Injectable()
 export class SessionsRepository {
   constructor(
-    @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -96,13 +94,20 @@ export class SessionsRepository {
     ]);
   }
 
-  /** The session and its user, in one query, for the JWT strategy. Null when either is gone or they do not match. */
-  async findPrincipal(sessionId: string, userId: string): Promise<SessionPrincipal | null> {
+  /**
+   * The session and its user, in one query, for the JWT strategy. Null when either is gone or
+   * they do not match. A session whose refresh tokens have all expired (as of `now`) or been
+   * spent without a successor is over, and counts as revoked.
+   */
+  async findPrincipal(sessionId: string, userId: string, now: Date): Promise<SessionPrincipal | null> {
     const rows: { role: Role; disabled: boolean; revoked: boolean }[] = await this.dataSource.query(
-      `SELECT u.role, u.disabled, s.revoked_at IS NOT NULL AS revoked
+      `SELECT u.role, u.disabled,
+              (s.revoked_at IS NOT NULL OR NOT EXISTS (
+                 SELECT 1 FROM refresh_tokens rt WHERE rt.session_id = s.id AND rt.spent_at IS NULL AND rt.expires_at > $3
+              )) AS revoked
          FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.id = $1 AND s.user_id = $2`,
-      [sessionId, userId],
+      [sessionId, userId, now],
     );
     return rows.length ? { userId, ...rows[0] } : null;
   }

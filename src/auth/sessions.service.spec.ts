@@ -1,6 +1,7 @@
 import { JwtService } from '@nestjs/jwt';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { PrincipalCache } from '../common/cache/principal-cache';
+import { AdjustableClock } from '../../test/support/adjustable-clock';
+import { PrincipalCache } from './principal-cache';
 import { loadConfig } from '../config/load-config';
 import type { UserEntity } from '../users/entities/user.entity';
 import { UserDisabledError } from '../users/users.errors';
@@ -22,6 +23,7 @@ describe(SessionsService.name, () => {
   let repo: { [K in keyof SessionsRepository]: ReturnType<typeof vi.fn> };
   let users: { getEntity: ReturnType<typeof vi.fn> };
   let principals: PrincipalCache;
+  let clock: AdjustableClock;
   let sut: SessionsService;
 
   beforeEach(() => {
@@ -34,8 +36,9 @@ describe(SessionsService.name, () => {
       findPrincipal: vi.fn(),
     };
     users = { getEntity: vi.fn().mockResolvedValue(user()) };
-    principals = new PrincipalCache();
-    sut = new SessionsService(repo as unknown as SessionsRepository, users as unknown as UsersService, new JwtService({ secret: config.jwt.secret }), principals, config);
+    clock = new AdjustableClock();
+    principals = new PrincipalCache(clock);
+    sut = new SessionsService(repo as unknown as SessionsRepository, users as unknown as UsersService, new JwtService({ secret: config.jwt.secret }), principals, config, clock);
   });
 
   it('should issue a pair whose refresh token is stored only as its hash', async () => {
@@ -79,6 +82,24 @@ describe(SessionsService.name, () => {
     await expect(sut.resolvePrincipal(claims)).resolves.toEqual({ id: USER_ID, role: 'staff', sessionId: SESSION_ID });
     await expect(sut.resolvePrincipal(claims)).resolves.toEqual({ id: USER_ID, role: 'staff', sessionId: SESSION_ID });
     expect(repo.findPrincipal).toHaveBeenCalledTimes(1);
+  });
+
+  it('should ask the database again once the cached principal is older than its lifetime', async () => {
+    repo.findPrincipal.mockResolvedValue({ userId: USER_ID, role: 'staff', disabled: false, revoked: false });
+    const claims = { sub: USER_ID, sid: SESSION_ID };
+    await sut.resolvePrincipal(claims);
+    clock.advance(5000);
+    repo.findPrincipal.mockResolvedValue({ userId: USER_ID, role: 'staff', disabled: false, revoked: true });
+    await expect(sut.resolvePrincipal(claims)).resolves.toBeNull();
+    expect(repo.findPrincipal).toHaveBeenCalledTimes(2);
+  });
+
+  it('should check the session against the clock, so a session past its refresh lifetime is over', async () => {
+    repo.findPrincipal.mockResolvedValue({ userId: USER_ID, role: 'user', disabled: false, revoked: false });
+    clock.advance(3_600_000);
+    await sut.resolvePrincipal({ sub: USER_ID, sid: SESSION_ID });
+    const [, , asOf] = repo.findPrincipal.mock.calls[0];
+    expect(Math.abs((asOf as Date).getTime() - (Date.now() + 3_600_000))).toBeLessThan(1000);
   });
 
   it('should refuse claims that are not ids without asking the database', async () => {

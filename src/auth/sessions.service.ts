@@ -2,14 +2,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { createHash, randomBytes } from 'node:crypto';
 import type { AuthUser } from '../common/auth-user';
-import { PrincipalCache } from '../common/cache/principal-cache';
+import { CLOCK, Clock } from '../common/clock';
+
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { toUserResponse } from '../users/dto/user.response';
 import type { UserEntity } from '../users/entities/user.entity';
 import { UserDisabledError } from '../users/users.errors';
 import { UsersService } from '../users/users.service';
-import { InvalidAccessTokenError, RefreshInProgressError, RefreshTokenInvalidError, RefreshTokenReusedError } from './auth.errors';
-import type { TokenPairResponse, VerifyTokenResponse } from './dto/token.dto';
+import { PrincipalCache } from './principal-cache';
+import { RefreshInProgressError, RefreshTokenInvalidError, RefreshTokenReusedError } from './auth.errors';
+import type { TokenPairResponse } from './dto/token.dto';
 import { SessionsRepository } from './sessions.repository';
 
 export interface AccessTokenClaims {
@@ -33,6 +35,7 @@ export class SessionsService {
     private readonly jwt: JwtService,
     private readonly principals: PrincipalCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** Opens a session for a user who just proved who they are. */
@@ -73,24 +76,11 @@ export class SessionsService {
     this.principals.forgetSession(session.sessionId);
   }
 
-  async verify(token: string): Promise<VerifyTokenResponse> {
-    let claims: AccessTokenClaims;
-    try {
-      claims = await this.jwt.verifyAsync<AccessTokenClaims>(token, {
-        algorithms: ['HS256'],
-        ignoreExpiration: !this.config.jwt.verifyExpiration,
-      });
-    } catch (err) {
-      throw new InvalidAccessTokenError((err as Error).name === 'TokenExpiredError');
-    }
-    const principal = await this.resolvePrincipal(claims);
-    if (!principal) throw new InvalidAccessTokenError();
-    return { valid: true, userId: principal.id, role: principal.role, exp: claims.exp };
-  }
-
   /**
-   * The caller behind verified claims, or null when the session is gone, revoked, or not
-   * the subject's, or the user is gone or disabled. Cached for a few seconds.
+   * The caller behind verified claims, or null when the session is gone, revoked, expired
+   * (its refresh lifetime is over: an access token never outlives its session, even with
+   * JWT_VERIFY_EXPIRATION=false) or not the subject's, or the user is gone or disabled.
+   * Cached for a few seconds.
    */
   async resolvePrincipal(claims: Pick<AccessTokenClaims, 'sub' | 'sid'>): Promise<AuthUser | null> {
     if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || !UUID.test(claims.sub) || !UUID.test(claims.sid)) {
@@ -98,7 +88,7 @@ export class SessionsService {
     }
     let cached = this.principals.get(claims.sid);
     if (!cached || cached.userId !== claims.sub) {
-      const found = await this.sessions.findPrincipal(claims.sid, claims.sub);
+      const found = await this.sessions.findPrincipal(claims.sid, claims.sub, new Date(this.clock.now()));
       cached = found
         ? { userId: found.userId, role: found.role, active: !found.revoked && !found.disabled }
         : { userId: claims.sub, role: 'user', active: false };
@@ -107,7 +97,7 @@ export class SessionsService {
     return cached.active ? { id: cached.userId, role: cached.role, sessionId: claims.sid } : null;
   }
 
-  /** Revokes every session of a user (account disabled, password changed). */
+  /** Revokes every session of a user (account disabled) and forgets them on this instance. */
   async revokeAllOfUser(userId: string, reason: string): Promise<void> {
     await this.sessions.revokeAllOfUser(userId, reason);
     this.principals.forgetUser(userId);
@@ -129,7 +119,7 @@ export class SessionsService {
   }
 
   private refreshExpiry(): Date {
-    return new Date(Date.now() + this.config.jwt.refreshTtlSeconds * 1000);
+    return new Date(this.clock.now() + this.config.jwt.refreshTtlSeconds * 1000);
   }
 }
 

@@ -6,7 +6,7 @@ export interface Clock {
   now(): number;
 }
 
-/** The real clock. A class (not a shared object) so each app instance gets its own, which a test may stub. */
+/** The real clock. A class (not a shared object) so each app instance gets its own. */
 export class SystemClock implements Clock {
   now(): number {
     return Date.now();

@@ -1,6 +1,23 @@
-import { Global, Module } from '@nestjs/common';
-import { PrincipalCache } from './cache/principal-cache';
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config';
+import { CLOCK, Clock, SystemClock } from './clock';
+import { SecretBox } from './crypto/secret-box';
 
+/**
+ * What every module may inject: the clock (one per app, so a test can move time for all of
+ * it) and the secret box that seals data at rest with DATA_ENCRYPTION_KEY.
+ */
 @Global()
-@Module({ providers: [PrincipalCache], exports: [PrincipalCache] })
-export class CommonModule {}
+@Module({})
+export class CommonModule {
+  static forRoot(config: AppConfig, clock: Clock = new SystemClock()): DynamicModule {
+    return {
+      module: CommonModule,
+      providers: [
+        { provide: CLOCK, useValue: clock },
+        { provide: SecretBox, useValue: new SecretBox(config.dataEncryptionKey) },
+      ],
+      exports: [CLOCK, SecretBox],
+    };
+  }
+}

@@ -40,4 +40,6 @@ export interface AppConfig {
   logLevel: string;
   /** How long a goods filter seen matching more than 10,000 rows skips its count (GOODS_COUNT_CACHE_SECONDS; 0: never). */
   goodsCountCacheSeconds: number;
+  /** Serve Swagger UI at /docs and the OpenAPI document at /docs-json (API_DOCS; off in production unless set). */
+  apiDocs: boolean;
 }

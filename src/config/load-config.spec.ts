@@ -7,6 +7,7 @@ const PROD = {
   DATABASE_URL: 'postgres://u:p@db:5432/wxmall',
   WECHAT_APPID: 'wx1234567890abcdef',
   WECHAT_SECRET: 'secret',
+  DATA_ENCRYPTION_KEY: 'cd'.repeat(32),
 };
 
 function errorOf(env: Record<string, string | undefined>): ConfigError {
@@ -49,6 +50,7 @@ describe(loadConfig.name, () => {
     ['DATABASE_URL', { ...PROD, DATABASE_URL: undefined }],
     ['WECHAT_APPID', { ...PROD, WECHAT_APPID: undefined }],
     ['WECHAT_SECRET', { ...PROD, WECHAT_SECRET: undefined }],
+    ['DATA_ENCRYPTION_KEY', { ...PROD, DATA_ENCRYPTION_KEY: undefined }],
   ])('should refuse to start in production without a proper %s', (variable, env) => {
     const sut = errorOf(env);
     expect(sut.variable).toBe(variable);
@@ -59,6 +61,15 @@ describe(loadConfig.name, () => {
   it.each([
     ['PORT', { PORT: 'eighty' }],
     ['JWT_ACCESS_TTL', { JWT_ACCESS_TTL: '2 weeks' }],
+    ['JWT_ACCESS_TTL', { JWT_ACCESS_TTL: '0' }],
+    ['JWT_ACCESS_TTL', { JWT_ACCESS_TTL: '0s' }],
+    ['JWT_ACCESS_TTL', { JWT_ACCESS_TTL: '-5' }],
+    ['JWT_ACCESS_TTL', { JWT_ACCESS_TTL: '99999999999999999999d' }],
+    ['JWT_ACCESS_TTL', { JWT_ACCESS_TTL: '3651d' }],
+    ['JWT_ACCESS_TTL', { JWT_ACCESS_TTL: '31d' }],
+    ['JWT_REFRESH_TTL', { JWT_REFRESH_TTL: '0d' }],
+    ['JWT_REFRESH_TTL', { JWT_REFRESH_TTL: '9007199254740993' }],
+    ['API_DOCS', { API_DOCS: 'sometimes' }],
     ['JWT_VERIFY_EXPIRATION', { JWT_VERIFY_EXPIRATION: 'maybe' }],
     ['DATABASE_URL', { DATABASE_URL: 'mysql://x' }],
     ['EMBEDDED_PG_PORT', { EMBEDDED_PG_PORT: '70000' }],
@@ -69,6 +80,13 @@ describe(loadConfig.name, () => {
     ['NODE_ENV', { NODE_ENV: 'staging' }],
   ])('should name %s when it is bad', (variable, env) => {
     expect(errorOf(env).variable).toBe(variable);
+  });
+
+  it('should serve the API docs by default except in production, where API_DOCS turns them on', () => {
+    expect(loadConfig({}).apiDocs).toBe(true);
+    expect(loadConfig({ API_DOCS: 'false' }).apiDocs).toBe(false);
+    expect(loadConfig(PROD).apiDocs).toBe(false);
+    expect(loadConfig({ ...PROD, API_DOCS: 'true' }).apiDocs).toBe(true);
   });
 
   it('should parse durations, booleans and keys', () => {

@@ -30,6 +30,8 @@ export class ConfigError extends Error {
 }
 
 const DURATION = /^\s*\d+\s*[smhd]?\s*$/;
+/** The longest lifetime accepted (10 years): anything longer is a typo, and its `exp` would not be a date. */
+const MAX_LIFETIME_SECONDS = 3650 * 86400;
 const BOOLEAN = /^(true|false|1|0|yes|no)$/i;
 const URL_HTTP = /^https?:\/\/[^\s]+$/;
 const PG_URL = /^postgres(ql)?:\/\/[^\s]+$/;
@@ -101,6 +103,9 @@ class EnvironmentVariables {
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(3600)
   GOODS_COUNT_CACHE_SECONDS?: number;
+
+  @IsOptional() @Matches(BOOLEAN, { message: 'must be true or false' })
+  API_DOCS?: string;
 }
 
 /** Every variable loadConfig reads: the properties declared on EnvironmentVariables. */
@@ -158,6 +163,15 @@ function parseKey(raw: string): Buffer | null {
   return null;
 }
 
+/** A lifetime in seconds: more than zero and at most ten years, or the start stops naming the variable. */
+function lifetime(variable: string, value: string): number {
+  const seconds = parseDuration(value);
+  if (seconds === null || seconds > MAX_LIFETIME_SECONDS) {
+    throw new ConfigError(variable, 'must be a lifetime greater than 0 and at most 3650d, in seconds or like 15m, 2h, 7d');
+  }
+  return seconds;
+}
+
 /** Reads, validates and types the configuration once. Throws ConfigError naming the first bad variable. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
   // Empty strings count as unset, as they do in docker-compose files and .env templates.
@@ -182,6 +196,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (production && !vars.JWT_SECRET) refuse('JWT_SECRET', 'at least 32 characters');
   if (production && !vars.DATABASE_URL) refuse('DATABASE_URL', 'the embedded PostgreSQL is for development only');
   if (production && !vars.WECHAT_APPID) refuse('WECHAT_APPID', 'the fake WeChat is for development only');
+  // Its own key: a leaked JWT secret must not also open the data, and rotating the JWT secret must not make it unreadable.
+  if (production && !vars.DATA_ENCRYPTION_KEY) refuse('DATA_ENCRYPTION_KEY', '32 bytes as 64 hex characters or base64, separate from JWT_SECRET');
   if (vars.WECHAT_APPID && !vars.WECHAT_SECRET) {
     throw new ConfigError('WECHAT_SECRET', 'is required when WECHAT_APPID is set');
   }
@@ -190,6 +206,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   if (Boolean(vars.ADMIN_USERNAME) !== Boolean(vars.ADMIN_PASSWORD)) {
     throw new ConfigError(vars.ADMIN_USERNAME ? 'ADMIN_PASSWORD' : 'ADMIN_USERNAME', 'must be set together with the other');
+  }
+
+  const accessTtlSeconds = lifetime('JWT_ACCESS_TTL', vars.JWT_ACCESS_TTL ?? '2h');
+  const refreshTtlSeconds = lifetime('JWT_REFRESH_TTL', vars.JWT_REFRESH_TTL ?? '30d');
+  if (accessTtlSeconds > refreshTtlSeconds) {
+    throw new ConfigError('JWT_ACCESS_TTL', 'must not be longer than JWT_REFRESH_TTL (an access token never outlives its session)');
   }
 
   const jwtSecret = vars.JWT_SECRET ?? DEV_JWT_SECRET;
@@ -210,8 +232,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     embeddedPgPort: vars.EMBEDDED_PG_PORT ?? DEFAULT_EMBEDDED_PG_PORT,
     jwt: {
       secret: jwtSecret,
-      accessTtlSeconds: parseDuration(vars.JWT_ACCESS_TTL ?? '2h')!,
-      refreshTtlSeconds: parseDuration(vars.JWT_REFRESH_TTL ?? '30d')!,
+      accessTtlSeconds,
+      refreshTtlSeconds,
       verifyExpiration: parseBool(vars.JWT_VERIFY_EXPIRATION, true),
       usingDevSecret: !vars.JWT_SECRET,
     },
@@ -230,6 +252,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     redisKeyPrefix: vars.REDIS_KEY_PREFIX ?? 'wxmall:',
     logLevel: vars.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     goodsCountCacheSeconds: vars.GOODS_COUNT_CACHE_SECONDS ?? 10,
+    apiDocs: parseBool(vars.API_DOCS, !production),
   };
 }
 

@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/decorators/public.decorator';
-import { ApiErrors } from '../common/openapi/api-errors.decorator';
+import { ApiErrors } from '../openapi/api-errors.decorator';
 import { HealthResponse } from './dto/health.response';
 import { HealthService } from './health.service';
 

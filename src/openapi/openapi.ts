@@ -2,11 +2,11 @@ import { INestApplication } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { AUTH_RATE_LIMIT_KEY } from '../common/rate-limit/auth-rate-limit.decorator';
+import { AUTH_RATE_LIMIT_KEY } from '../rate-limit/auth-rate-limit.decorator';
 import { IS_PUBLIC_KEY } from '../common/decorators/public.decorator';
 import { ROLES_KEY } from '../common/decorators/roles.decorator';
-import { codesOf, describeCodes } from '../common/openapi/api-errors.decorator';
-import { ErrorResponse } from '../common/openapi/error-response';
+import { codesOf, describeCodes } from './api-errors.decorator';
+import { ErrorResponse } from './error-response';
 
 /** Swagger UI at /docs, the OpenAPI document at /docs-json (outside the /api prefix). */
 export const DOCS_PATH = 'docs';

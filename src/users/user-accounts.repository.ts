@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import type { Role } from '../common/auth-user';
 import { escapeLike } from '../database/sql';
 import { UserEntity } from './entities/user.entity';
@@ -24,10 +24,7 @@ export type AccountChangeResult = { kind: 'updated'; user: UserEntity } | { kind
 /** Staff and admin accounts: username lookups, creation, and what admins change. */
 @Injectable()
 export class UserAccountsRepository {
-  constructor(
-    @InjectRepository(UserEntity) private readonly repo: Repository<UserEntity>,
-    @InjectDataSource() private readonly dataSource: DataSource,
-  ) {}
+  constructor(@InjectRepository(UserEntity) private readonly repo: Repository<UserEntity>) {}
 
   /** Usernames are unique regardless of case (`users_username_lower_key`). */
   findByUsername(username: string): Promise<UserEntity | null> {
@@ -59,33 +56,48 @@ export class UserAccountsRepository {
   }
 
   /**
-   * Sets role and/or disabled unless that leaves no enabled admin. Disabling also revokes
-   * every session of the user in the same transaction (so a refresh cannot outlive it).
+   * Sets role and/or disabled unless that leaves no enabled admin. Revoking the sessions of
+   * a disabled account is auth's business: the service announces the change.
    */
   async changeRoleOrDisabled(id: string, change: { role?: Role; disabled?: boolean }): Promise<AccountChangeResult> {
-    const outcome = await this.dataSource.transaction(async (tx) => {
+    const outcome = await this.unlessLastAdmin(id, change, (tx) =>
+      tx.query(`UPDATE users SET role = COALESCE($2, role), disabled = COALESCE($3, disabled), updated_at = now() WHERE id = $1`, [
+        id,
+        change.role ?? null,
+        change.disabled ?? null,
+      ]),
+    );
+    if (outcome !== 'done') return { kind: outcome };
+    return { kind: 'updated', user: await this.repo.findOneByOrFail({ id }) };
+  }
+
+  /** Erases the account (its sessions and tokens go with it: ON DELETE CASCADE), unless it is the last enabled admin. */
+  eraseUnlessLastAdmin(id: string): Promise<'done' | 'missing' | 'last-admin'> {
+    return this.unlessLastAdmin(id, null, (tx) => tx.query(`DELETE FROM users WHERE id = $1`, [id]));
+  }
+
+  /**
+   * The one last-admin rule: under ADMIN_CHANGE_LOCK_SQL, runs `apply` on user `id` unless it
+   * is an enabled admin that would stop being one (`change` null: erased) while no other
+   * enabled admin exists.
+   */
+  private unlessLastAdmin(
+    id: string,
+    change: { role?: Role; disabled?: boolean } | null,
+    apply: (tx: EntityManager) => Promise<unknown>,
+  ): Promise<'done' | 'missing' | 'last-admin'> {
+    return this.repo.manager.transaction(async (tx) => {
       await tx.query(ADMIN_CHANGE_LOCK_SQL);
       const [target]: { role: Role; disabled: boolean }[] = await tx.query(`SELECT role, disabled FROM users WHERE id = $1 FOR UPDATE`, [id]);
-      if (!target) return 'missing' as const;
+      if (!target) return 'missing';
       const isEnabledAdmin = target.role === 'admin' && !target.disabled;
-      const staysEnabledAdmin = (change.role ?? target.role) === 'admin' && !(change.disabled ?? target.disabled);
+      const staysEnabledAdmin = change !== null && (change.role ?? target.role) === 'admin' && !(change.disabled ?? target.disabled);
       if (isEnabledAdmin && !staysEnabledAdmin) {
-        const [{ n }]: { n: number }[] = await tx.query(
-          `SELECT count(*)::int AS n FROM users WHERE role = 'admin' AND NOT disabled AND id <> $1`,
-          [id],
-        );
-        if (n === 0) return 'last-admin' as const;
+        const [{ n }]: { n: number }[] = await tx.query(`SELECT count(*)::int AS n FROM users WHERE role = 'admin' AND NOT disabled AND id <> $1`, [id]);
+        if (n === 0) return 'last-admin';
       }
-      await tx.query(
-        `UPDATE users SET role = COALESCE($2, role), disabled = COALESCE($3, disabled), updated_at = now() WHERE id = $1`,
-        [id, change.role ?? null, change.disabled ?? null],
-      );
-      if (change.disabled === true) {
-        await tx.query(`UPDATE sessions SET revoked_at = now(), revoked_reason = 'disabled' WHERE user_id = $1 AND revoked_at IS NULL`, [id]);
-      }
-      return 'updated' as const;
+      await apply(tx);
+      return 'done';
     });
-    if (outcome !== 'updated') return { kind: outcome };
-    return { kind: 'updated', user: await this.repo.findOneByOrFail({ id }) };
   }
 }

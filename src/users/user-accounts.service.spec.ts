@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { PrincipalCache } from '../common/cache/principal-cache';
-import { PasswordHasher } from '../common/crypto/password-hasher';
+import type { UserEvents } from './user-events';
+import { PasswordHasher } from './password-hasher';
 import type { UserEntity } from './entities/user.entity';
 import { UserAccountsRepository } from './user-accounts.repository';
 import { UserAccountsService } from './user-accounts.service';
@@ -14,16 +14,16 @@ function user(fields: Partial<UserEntity>): UserEntity {
 
 describe(UserAccountsService.name, () => {
   let repo: { findByUsername: ReturnType<typeof vi.fn>; create: ReturnType<typeof vi.fn>; search: ReturnType<typeof vi.fn>; changeRoleOrDisabled: ReturnType<typeof vi.fn> };
-  let principals: PrincipalCache;
+  let events: { accessChanged: ReturnType<typeof vi.fn> };
   let verify: ReturnType<typeof vi.spyOn>;
   let sut: UserAccountsService;
 
   beforeEach(() => {
     repo = { findByUsername: vi.fn(), create: vi.fn(), search: vi.fn(), changeRoleOrDisabled: vi.fn() };
-    principals = new PrincipalCache();
+    events = { accessChanged: vi.fn().mockResolvedValue(undefined) };
     verify = vi.spyOn(hasher, 'verify');
     verify.mockClear();
-    sut = new UserAccountsService(repo as unknown as UserAccountsRepository, hasher, principals);
+    sut = new UserAccountsService(repo as unknown as UserAccountsRepository, hasher, events as unknown as UserEvents);
   });
 
   describe('authenticate', () => {
@@ -60,19 +60,21 @@ describe(UserAccountsService.name, () => {
   });
 
   describe('update', () => {
-    const actor = { id: 'admin', role: 'admin' as const, sessionId: 's' };
-
-    it('should drop the cached principal of a changed user', async () => {
-      principals.set('sess', { userId: 'u1', role: 'staff', active: true });
-      repo.changeRoleOrDisabled.mockResolvedValue({ kind: 'updated', user: user({ disabled: true }) });
-      await expect(sut.update(actor, 'u1', { disabled: true })).resolves.toMatchObject({ id: 'u1', disabled: true });
-      expect(principals.get('sess')).toBeUndefined();
+    it.each([
+      [{ disabled: true }, 'disabled'],
+      [{ disabled: false }, 'enabled'],
+      [{ role: 'staff' as const }, 'role-changed'],
+    ])('should announce %j as %s once it is saved', async (dto, change) => {
+      repo.changeRoleOrDisabled.mockResolvedValue({ kind: 'updated', user: user({ disabled: 'disabled' in dto ? dto.disabled : false }) });
+      await expect(sut.update('u1', dto)).resolves.toMatchObject({ id: 'u1' });
+      expect(events.accessChanged).toHaveBeenCalledWith('u1', change);
     });
 
     it('should map a missing user and the last admin to their errors', async () => {
       repo.changeRoleOrDisabled.mockResolvedValueOnce({ kind: 'missing' }).mockResolvedValueOnce({ kind: 'last-admin' });
-      await expect(sut.update(actor, 'u1', { role: 'staff' })).rejects.toBeInstanceOf(UserNotFoundError);
-      await expect(sut.update(actor, 'u1', { role: 'staff' })).rejects.toBeInstanceOf(LastAdminError);
+      await expect(sut.update('u1', { role: 'staff' })).rejects.toBeInstanceOf(UserNotFoundError);
+      await expect(sut.update('u1', { role: 'staff' })).rejects.toBeInstanceOf(LastAdminError);
+      expect(events.accessChanged).not.toHaveBeenCalled();
     });
   });
 

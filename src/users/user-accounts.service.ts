@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { AuthUser } from '../common/auth-user';
-import { PrincipalCache } from '../common/cache/principal-cache';
-import { PasswordHasher } from '../common/crypto/password-hasher';
+import { PasswordHasher } from './password-hasher';
 import { CreateAccountDto, ListUsersQueryDto, UpdateAccountDto, UserListResponse } from './dto/user-accounts.dto';
 import { toUserResponse, UserResponse } from './dto/user.response';
 import type { UserEntity } from './entities/user.entity';
 import { InvalidCredentialsError, LastAdminError, UserDisabledError, UsernameTakenError, UserNotFoundError } from './users.errors';
 import { UserAccountsRepository } from './user-accounts.repository';
+import { UserEvents } from './user-events';
 
 const DEFAULT_PAGE_SIZE = 20;
 
@@ -16,7 +15,7 @@ export class UserAccountsService {
   constructor(
     private readonly accounts: UserAccountsRepository,
     private readonly hasher: PasswordHasher,
-    private readonly principals: PrincipalCache,
+    private readonly events: UserEvents,
   ) {}
 
   /**
@@ -55,15 +54,25 @@ export class UserAccountsService {
 
   /**
    * Changes a user's role or disables/enables them. The last enabled admin cannot be
-   * demoted or disabled. The change reaches this instance's token checks at once and every
-   * other instance's within the principal cache's lifetime (4 s).
+   * demoted or disabled. Announced to auth, which revokes a disabled account's sessions;
+   * the change reaches this instance's token checks at once and every other instance's
+   * within the principal cache's lifetime (4 s).
    */
-  async update(_actor: AuthUser, id: string, dto: UpdateAccountDto): Promise<UserResponse> {
+  async update(id: string, dto: UpdateAccountDto): Promise<UserResponse> {
     const result = await this.accounts.changeRoleOrDisabled(id, { role: dto.role, disabled: dto.disabled });
     if (result.kind === 'missing') throw new UserNotFoundError();
     if (result.kind === 'last-admin') throw new LastAdminError();
-    this.principals.forgetUser(id);
+    const change = dto.disabled === true ? 'disabled' : dto.disabled === false ? 'enabled' : 'role-changed';
+    await this.events.accessChanged(id, change);
     return toUserResponse(result.user);
+  }
+
+  /** Erases an account and everything personal in it (DELETE /users/me); the openid is free for a new, empty account. */
+  async erase(id: string): Promise<void> {
+    const outcome = await this.accounts.eraseUnlessLastAdmin(id);
+    if (outcome === 'last-admin') throw new LastAdminError();
+    await this.events.accessChanged(id, 'erased');
+    if (outcome === 'missing') throw new UserNotFoundError();
   }
 
   /** Creates an admin account unless the username exists; an existing account is never changed. */

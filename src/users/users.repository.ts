@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { SecretBox } from '../common/crypto/secret-box';
 import { UserEntity } from './entities/user.entity';
-import { ADMIN_CHANGE_LOCK_SQL } from './user-accounts.repository';
 import type { ProfilePatch } from './dto/update-profile.dto';
 
 export interface OpenidUpsert {
   openid: string;
   unionid: string | null;
-  sessionKeyEnc: string;
+  /** Stored sealed, bound to the openid (so a sealed value cannot be moved to another row). */
+  sessionKey: string;
   /** Profile fields from wx.getUserProfile; present ones overwrite. */
   profile: ProfilePatch;
 }
@@ -31,7 +32,10 @@ const UPSERT_PROFILE_COLUMNS = [
 
 @Injectable()
 export class UsersRepository {
-  constructor(@InjectRepository(UserEntity) private readonly repo: Repository<UserEntity>) {}
+  constructor(
+    @InjectRepository(UserEntity) private readonly repo: Repository<UserEntity>,
+    private readonly box: SecretBox,
+  ) {}
 
   findById(id: string): Promise<UserEntity | null> {
     return this.repo.findOneBy({ id });
@@ -43,7 +47,7 @@ export class UsersRepository {
    * A disabled user's row is left untouched (the conflict update is skipped).
    */
   async upsertByOpenid(input: OpenidUpsert): Promise<UpsertResult> {
-    const params: unknown[] = [input.openid, input.unionid, input.sessionKeyEnc, input.profile.gender ?? null];
+    const params: unknown[] = [input.openid, input.unionid, this.box.seal(input.sessionKey, input.openid), input.profile.gender ?? null];
     const columns = ['openid', 'unionid', 'session_key_enc', 'gender'];
     const values = ['$1', '$2', '$3', `COALESCE($4::varchar, 'unknown')`];
     const updates = [
@@ -88,24 +92,9 @@ export class UsersRepository {
     return this.findById(id);
   }
 
-  /** Erases the account: the row goes, its sessions and tokens with it (ON DELETE CASCADE). */
-  async deleteById(id: string): Promise<boolean> {
-    const result = await this.repo.delete({ id });
-    return (result.affected ?? 0) > 0;
-  }
-
-  /** Erases the account like deleteById, unless it is the last enabled admin (see ADMIN_CHANGE_LOCK_SQL). */
-  async deleteUnlessLastAdmin(id: string): Promise<'deleted' | 'missing' | 'last-admin'> {
-    return this.repo.manager.transaction(async (tx) => {
-      await tx.query(ADMIN_CHANGE_LOCK_SQL);
-      const [target]: { role: string; disabled: boolean }[] = await tx.query(`SELECT role, disabled FROM users WHERE id = $1 FOR UPDATE`, [id]);
-      if (!target) return 'missing';
-      if (target.role === 'admin' && !target.disabled) {
-        const [{ n }]: { n: number }[] = await tx.query(`SELECT count(*)::int AS n FROM users WHERE role = 'admin' AND NOT disabled AND id <> $1`, [id]);
-        if (n === 0) return 'last-admin';
-      }
-      await tx.query(`DELETE FROM users WHERE id = $1`, [id]);
-      return 'deleted';
-    });
+  /** The user's current WeChat session_key, or null when none is stored or it no longer opens (sealed under another key). */
+  openSessionKey(user: UserEntity): string | null {
+    if (!user.sessionKeyEnc || !user.openid) return null;
+    return this.box.open(user.sessionKeyEnc, user.openid);
   }
 }

@@ -1,9 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { EntityManager, Repository } from 'typeorm';
 import { SecretBox } from '../common/crypto/secret-box';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { WechatAccessTokenEntity } from './entities/wechat-access-token.entity';
 
 export interface StoredAccessToken {
@@ -26,14 +25,10 @@ export interface LockedTokenRow {
  */
 @Injectable()
 export class WechatTokenRepository {
-  private readonly box: SecretBox;
-
   constructor(
     @InjectRepository(WechatAccessTokenEntity) private readonly repo: Repository<WechatAccessTokenEntity>,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
-    this.box = new SecretBox(config.dataEncryptionKey);
-  }
+    private readonly box: SecretBox,
+  ) {}
 
   async find(appid: string): Promise<StoredAccessToken | null> {
     return this.toStored(await this.repo.findOneBy({ appid }));

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../config/app-config';
 import { loadConfig } from '../config/load-config';
-import { FakeWechatServer } from './fake/fake-wechat.server';
+import { DevWechatServer } from '../dev/dev-wechat.server';
+import { FakeWechatServer } from '../../test/support/fake-wechat.server';
 import { WechatHttpClient } from './wechat-http.client';
 import { WechatCodeInvalidError, WechatCodeUsedError, WechatUnavailableError } from './wechat.errors';
 import { WechatService } from './wechat.service';
 
 describe(WechatService.name, () => {
-  const fake = new FakeWechatServer({ appid: 'wxunit', secret: 'unit-secret', mode: 'strict' });
+  const fake = new FakeWechatServer({ appid: 'wxunit', secret: 'unit-secret' });
   let config: AppConfig;
   let sut: WechatService;
 
@@ -55,7 +56,7 @@ describe(WechatService.name, () => {
   });
 
   it('should treat an answer without openid as WeChat being unavailable', async () => {
-    const broken = new FakeWechatServer({ appid: 'wxunit', secret: 'other', mode: 'dev' });
+    const broken = new DevWechatServer({ appid: 'wxunit', secret: 'other' });
     await broken.listen();
     try {
       const cfg = { ...config, wechat: { ...config.wechat, apiBase: broken.url } };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeWechatServer } from '../../src/wechat/fake/fake-wechat.server';
+import { DevWechatServer } from '../../src/dev/dev-wechat.server';
+import { FakeWechatServer } from '../support/fake-wechat.server';
 import { startTestApp, TEST_APPID, TEST_WECHAT_SECRET, TestApp } from '../support/test-app';
 
 const LOGIN = '/api/auth/wechat/login';
@@ -225,7 +226,7 @@ describe('POST /api/auth/wechat/login', () => {
 });
 
 describe('POST /api/auth/wechat/login with the development fake of WeChat', () => {
-  const devFake = new FakeWechatServer({ appid: TEST_APPID, secret: TEST_WECHAT_SECRET, mode: 'dev' });
+  const devFake = new DevWechatServer({ appid: TEST_APPID, secret: TEST_WECHAT_SECRET });
   let t: TestApp;
   const login = (code: string) => t.request('POST', LOGIN, { body: { code } });
 

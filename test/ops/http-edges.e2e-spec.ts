@@ -1,14 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BODY_LIMIT_BYTES } from '../../src/bootstrap';
-import { startTestApp, TestApp } from '../support/test-app';
+import { startTestApp, useTestApp, TestApp } from '../support/test-app';
 
 describe('HTTP edges: input limits, error shapes, headers, request ids', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ env: { CORS_ORIGINS: 'https://shop.example.com, https://admin.example.com' } });
-  });
-  beforeEach(async () => t.reset());
-  afterAll(async () => t.close());
+  const t = useTestApp({ env: { CORS_ORIGINS: 'https://shop.example.com, https://admin.example.com' } });
 
   it('should answer 413 in the error shape for a body over 100 kB, and create nothing', async () => {
     const code = t.fake.issueCode('o_big');

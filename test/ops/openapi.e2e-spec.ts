@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registeredRoutes } from '../../src/bootstrap';
-import { codesOf } from '../../src/common/openapi/api-errors.decorator';
+import { codesOf } from '../../src/openapi/api-errors.decorator';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const HTTP_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);

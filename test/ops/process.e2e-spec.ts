@@ -216,12 +216,16 @@ describe('the server process', () => {
       DATABASE_URL: 'postgres://postgres@127.0.0.1:1/never_reached',
       WECHAT_APPID: 'wxprod000000000001',
       WECHAT_SECRET: 'prod-secret',
+      DATA_ENCRYPTION_KEY: 'ab'.repeat(32),
     };
     const cases: [string, Record<string, string | undefined>, string][] = [
       ['JWT_SECRET missing', { JWT_SECRET: undefined }, 'JWT_SECRET'],
       ['JWT_SECRET of 31 characters', { JWT_SECRET: 'x'.repeat(31) }, 'JWT_SECRET'],
       ['DATABASE_URL missing', { DATABASE_URL: undefined }, 'DATABASE_URL'],
       ['WECHAT_APPID missing', { WECHAT_APPID: undefined, WECHAT_SECRET: undefined }, 'WECHAT_APPID'],
+      ['DATA_ENCRYPTION_KEY missing', { DATA_ENCRYPTION_KEY: undefined }, 'DATA_ENCRYPTION_KEY'],
+      ['JWT_ACCESS_TTL of 0', { JWT_ACCESS_TTL: '0' }, 'JWT_ACCESS_TTL'],
+      ['JWT_ACCESS_TTL that overflows', { JWT_ACCESS_TTL: '99999999999999999999d' }, 'JWT_ACCESS_TTL'],
     ];
     it.each(cases)('should exit non-zero with one line naming the variable: %s', async (_name, change, variable) => {
       const env: Record<string, string> = {};

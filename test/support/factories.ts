@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { PasswordHasher } from '../../src/common/crypto/password-hasher';
+import { PasswordHasher } from '../../src/users/password-hasher';
 import type { TestApp } from './test-app';
 
 /** Cheap scrypt parameters for accounts made by tests: the hash carries them, so logins verify fast. */

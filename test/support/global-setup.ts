@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { TestProject } from 'vitest/node';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
-import { EmbeddedPostgres } from '../../src/database/embedded-postgres';
+import { EmbeddedPostgres } from '../../src/dev/embedded-postgres';
 import { ensureDatabase } from '../../src/database/ensure-database';
 
 declare module 'vitest' {

@@ -1,10 +1,12 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import { createApp } from '../../src/bootstrap';
 import type { AppConfig } from '../../src/config/app-config';
 import { loadConfig } from '../../src/config/load-config';
-import { FakeWechatServer } from '../../src/wechat/fake/fake-wechat.server';
+import { AdjustableClock } from './adjustable-clock';
+import { DevWechatServer } from '../../src/dev/dev-wechat.server';
+import { FakeWechatServer } from './fake-wechat.server';
 
 export const TEST_APPID = 'wxtestappid0000001';
 export const TEST_WECHAT_SECRET = 'test-wechat-app-secret-value';
@@ -29,6 +31,8 @@ export interface TestApp {
   app: NestFastifyApplication;
   config: AppConfig;
   fake: FakeWechatServer;
+  /** The app's clock: `clock.advance(ms)` moves the app's time (caches, expiries) forward. */
+  clock: AdjustableClock;
   url: string;
   dataSource: DataSource;
   request<T = any>(method: string, path: string, options?: RequestOptions): Promise<HttpResponse<T>>;
@@ -42,8 +46,8 @@ export interface TestApp {
 export interface TestAppOptions {
   /** Extra environment for loadConfig (e.g. JWT_ACCESS_TTL). */
   env?: Record<string, string>;
-  /** Share another test app's fake WeChat (two instances, one WeChat). */
-  fake?: FakeWechatServer;
+  /** Share another test app's fake WeChat (two instances, one WeChat), or run against the development fake. */
+  fake?: FakeWechatServer | DevWechatServer;
   /** Tweak the resolved config before the app is built. */
   configure?: (config: AppConfig) => void;
   /** Where the app's JSON log lines go (set LOG_LEVEL in env too: tests default to silent). */
@@ -53,7 +57,8 @@ export interface TestAppOptions {
 /** Boots the real AppModule on the test database and a strict fake WeChat, listening on 127.0.0.1. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const ownFake = !options.fake;
-  const fake = options.fake ?? new FakeWechatServer({ appid: TEST_APPID, secret: TEST_WECHAT_SECRET, mode: 'strict' });
+  // A development fake handed in serves logins only; tests that script WeChat use their own strict one.
+  const fake = (options.fake ?? new FakeWechatServer({ appid: TEST_APPID, secret: TEST_WECHAT_SECRET })) as FakeWechatServer;
   if (ownFake) await fake.listen();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -71,7 +76,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   config.databaseUrl = inject('databaseUrl');
   options.configure?.(config);
-  const app = await createApp(config, { logDestination: options.logDestination });
+  const clock = new AdjustableClock();
+  const app = await createApp(config, { logDestination: options.logDestination, clock });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
@@ -103,6 +109,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     app,
     config,
     fake,
+    clock,
     url,
     dataSource,
     request,
@@ -120,6 +127,30 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       if (ownFake) await fake.close();
     },
   };
+}
+
+/**
+ * The usual e2e set-up in one line: one app for the file (started before its first test,
+ * closed after its last), with the tables emptied and the fake WeChat reset before each
+ * test. The returned handle is usable inside tests and hooks.
+ */
+export function useTestApp(options: TestAppOptions = {}): TestApp {
+  let current: TestApp | undefined;
+  beforeAll(async () => {
+    current = await startTestApp(options);
+  });
+  beforeEach(async () => {
+    await current!.reset();
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  return new Proxy({} as TestApp, {
+    get(_target, property) {
+      if (!current) throw new Error('the test app starts in beforeAll: use it inside tests and hooks');
+      return Reflect.get(current, property);
+    },
+  });
 }
 
 /** Empties the data tables; `migrations` and `typeorm_metadata` describe the schema and stay. */

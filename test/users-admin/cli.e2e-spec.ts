@@ -1,16 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../../src/cli';
 import { passwordLogin } from '../support/factories';
-import { startTestApp, TEST_JWT_SECRET, TestApp } from '../support/test-app';
+import { startTestApp, useTestApp, TEST_JWT_SECRET, TestApp } from '../support/test-app';
 
 /** `npm run cli -- create-admin <username>`, run in-process against the test database. */
 describe('operator CLI: create-admin', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  beforeEach(async () => t.reset());
-  afterAll(async () => t.close());
+  const t = useTestApp();
 
   function io(answers: string[] = []) {
     const out: string[] = [];

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { todayInShanghai } from '../../src/common/validation/is-past-date';
+import { todayInShanghai } from '../../src/users/dto/is-past-date';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('/api/users/me', () => {

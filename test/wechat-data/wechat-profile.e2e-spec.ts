@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestApp, TestApp } from '../support/test-app';
+import { startTestApp, useTestApp, TestApp } from '../support/test-app';
 import { flipBit, loginWithKey, readableForms, sealOpenData, signRawData, userRow, watermark } from './open-data';
 
 const PROFILE = '/api/users/me/wechat-profile';
@@ -191,12 +191,7 @@ describe('POST /api/users/me/wechat-profile', () => {
 });
 
 describe('session_key at rest', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  beforeEach(async () => t.reset());
-  afterAll(async () => t.close());
+  const t = useTestApp();
 
   const storedKey = async (openid: string): Promise<string> =>
     (await t.dataSource.query('SELECT session_key_enc FROM users WHERE openid = $1', [openid]))[0].session_key_enc;

@@ -15,6 +15,17 @@ export function extractAccessToken(req: { headers?: Record<string, string | stri
   return match ? match[2] : null;
 }
 
+/** What the JWT strategy proves about an access token: its caller, and when it expires. */
+export interface AuthenticatedToken {
+  user: AuthUser;
+  /** The token's `exp`, seconds since the epoch. */
+  exp: number;
+}
+
+/**
+ * passport-jwt checks the HS256 signature and the expiry; `validate` then checks that the
+ * token's session exists, is live and is its subject's, and that the user may still act.
+ */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
   constructor(
@@ -30,9 +41,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
     });
   }
 
-  async validate(claims: AccessTokenClaims): Promise<AuthUser> {
-    const principal = await this.sessions.resolvePrincipal(claims);
-    if (!principal) throw new InvalidAccessTokenError();
-    return principal;
+  async validate(claims: AccessTokenClaims): Promise<AuthenticatedToken> {
+    const user = await this.sessions.resolvePrincipal(claims);
+    if (!user) throw new InvalidAccessTokenError();
+    return { user, exp: claims.exp };
   }
 }

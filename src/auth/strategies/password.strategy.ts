@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-custom';
-import { validateDto } from '../../common/validation/validate-dto';
-import { PasswordLoginDto } from '../../users/dto/user-accounts.dto';
 import { PASSWORD_STRATEGY } from '../auth.constants';
-import { AuthService, WechatLogin } from '../auth.service';
+import { AuthService, LoggedInUser } from '../auth.service';
+import { PasswordLoginDto } from '../dto/password-login.dto';
+import { validateDto } from '../validate-dto';
 
 /** Authenticates a staff or admin account by username and password (`POST /api/auth/token`). */
 @Injectable()
@@ -13,8 +13,8 @@ export class PasswordStrategy extends PassportStrategy(Strategy, PASSWORD_STRATE
     super();
   }
 
-  async validate(req: { body?: unknown }): Promise<WechatLogin> {
-    // Guards run before pipes: a malformed body is a 400 before any password work.
+  async validate(req: { body?: unknown }): Promise<LoggedInUser> {
+    // Guards run before pipes, so the body is validated here, once: a malformed body is a 400 before any password work.
     const dto = await validateDto(PasswordLoginDto, req.body);
     return this.auth.loginWithPassword(dto);
   }

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-custom';
-import { validateDto } from '../../common/validation/validate-dto';
 import { WECHAT_CODE_STRATEGY } from '../auth.constants';
-import { AuthService, WechatLogin } from '../auth.service';
+import { AuthService, LoggedInUser } from '../auth.service';
 import { WechatLoginDto } from '../dto/wechat-login.dto';
+import { validateDto } from '../validate-dto';
 
 /**
  * Authenticates a mini program by the one-time code of wx.login(): WeChat trades it for
@@ -16,8 +16,8 @@ export class WechatCodeStrategy extends PassportStrategy(Strategy, WECHAT_CODE_S
     super();
   }
 
-  async validate(req: { body?: unknown }): Promise<WechatLogin> {
-    // Guards run before pipes: validate here so a bad code is a 400 and WeChat is never called.
+  async validate(req: { body?: unknown }): Promise<LoggedInUser> {
+    // Guards run before pipes, so the body is validated here, once: a bad code is a 400 and WeChat is never called.
     const dto = await validateDto(WechatLoginDto, req.body);
     return this.auth.loginWithWechat(dto);
   }

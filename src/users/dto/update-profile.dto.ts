@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsUrl, ValidateIf } from 'class-validator';
-import { IsPastCalendarDate } from '../../common/validation/is-past-date';
+import { IsPastCalendarDate } from './is-past-date';
 import { IsText } from '../../common/validation/text';
 import type { Gender } from '../entities/user.entity';
 

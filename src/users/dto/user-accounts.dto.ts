@@ -12,15 +12,6 @@ export const PASSWORD_MAX = 256;
 
 const present = ValidateIf((_o, value) => value !== undefined);
 
-/** `POST /api/auth/token`. */
-export class PasswordLoginDto {
-  @ApiProperty({ example: 'alice' }) @IsText(1, 64)
-  username: string;
-
-  @ApiProperty({ format: 'password' }) @IsString() @MinLength(1) @MaxLength(PASSWORD_MAX)
-  password: string;
-}
-
 /** `POST /api/users` (admin): a staff or admin account. Mini program users only come from WeChat logins. */
 export class CreateAccountDto {
   @ApiProperty({ pattern: USERNAME_PATTERN.source, example: 'alice' })

@@ -1,41 +1,40 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
-import { Roles } from '../common/decorators/roles.decorator';
-import { ApiErrors } from '../common/openapi/api-errors.decorator';
-import { CreateAccountDto, ListUsersQueryDto, UpdateAccountDto, UserListResponse } from './dto/user-accounts.dto';
-import { UserAccountsService } from './user-accounts.service';
+import { ApiErrors } from '../openapi/api-errors.decorator';
+import { PhoneNumberDto } from './dto/phone-number.dto';
 import { UpdateProfileDto } from './dto/update-profile.dto';
 import { UserResponse } from './dto/user.response';
-import { UsersService } from './users.service';
-import { PhoneNumberDto } from './dto/phone-number.dto';
 import { WechatProfileDto } from './dto/wechat-profile.dto';
+import { UserAccountsService } from './user-accounts.service';
+import { UsersService } from './users.service';
 import { WechatUserDataService } from './wechat-user-data.service';
 
+/** The caller's own account: `/api/users/me`. */
 @ApiTags('users')
 @ApiBearerAuth()
-@Controller('users')
-export class UsersController {
+@Controller('users/me')
+export class MeController {
   constructor(
     private readonly users: UsersService,
     private readonly wechatData: WechatUserDataService,
     private readonly accounts: UserAccountsService,
   ) {}
 
-  @Get('me')
+  @Get()
   @ApiOkResponse({ type: UserResponse })
   me(@CurrentUser() user: AuthUser): Promise<UserResponse> {
     return this.users.getProfile(user.id);
   }
 
-  @Patch('me')
+  @Patch()
   @ApiOkResponse({ type: UserResponse })
   update(@CurrentUser() user: AuthUser, @Body() dto: UpdateProfileDto): Promise<UserResponse> {
     return this.users.updateProfile(user.id, dto);
   }
 
-  @Post('me/wechat-profile')
+  @Post('wechat-profile')
   @HttpCode(200)
   @ApiErrors({ 400: ['SESSION_KEY_STALE'] })
   @ApiOkResponse({ type: UserResponse, description: 'On SESSION_KEY_STALE: call wx.login, log in again, retry with fresh data' })
@@ -43,7 +42,7 @@ export class UsersController {
     return this.wechatData.applyWechatProfile(user.id, dto);
   }
 
-  @Post('me/phone')
+  @Post('phone')
   @HttpCode(200)
   @ApiErrors({ 400: ['WECHAT_CODE_INVALID', 'SESSION_KEY_STALE'], 429: ['WECHAT_RATE_LIMITED'], 502: ['WECHAT_ERROR'], 503: ['WECHAT_UNAVAILABLE'] })
   @ApiOkResponse({ type: UserResponse })
@@ -51,33 +50,11 @@ export class UsersController {
     return this.wechatData.setPhone(user.id, dto);
   }
 
-  @Delete('me')
+  @Delete()
   @HttpCode(204)
+  @ApiErrors({ 409: ['LAST_ADMIN'] })
+  @ApiNoContentResponse({ description: 'The account is erased: profile cleared, sessions revoked' })
   erase(@CurrentUser() user: AuthUser): Promise<void> {
-    return this.users.deleteAccount(user.id);
-  }
-
-  // Admin user management. `/users/me` routes are static and win over `/users/:id`.
-  @Get()
-  @Roles('admin')
-  @ApiOkResponse({ type: UserListResponse })
-  list(@Query() query: ListUsersQueryDto): Promise<UserListResponse> {
-    return this.accounts.list(query);
-  }
-
-  @Post()
-  @Roles('admin')
-  @ApiErrors({ 409: ['USERNAME_TAKEN'] })
-  @ApiCreatedResponse({ type: UserResponse })
-  createAccount(@Body() dto: CreateAccountDto): Promise<UserResponse> {
-    return this.accounts.create(dto);
-  }
-
-  @Patch(':id')
-  @Roles('admin')
-  @ApiErrors({ 404: ['USER_NOT_FOUND'], 409: ['LAST_ADMIN'] })
-  @ApiOkResponse({ type: UserResponse })
-  updateAccount(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateAccountDto): Promise<UserResponse> {
-    return this.accounts.update(user, id, dto);
+    return this.accounts.erase(user.id);
   }
 }

@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
-import type { Role } from '../auth-user';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Role } from '../common/auth-user';
+import { CLOCK, Clock } from '../common/clock';
 
 export interface CachedPrincipal {
   userId: string;
   role: Role;
-  /** false when the session is revoked or gone, or the user is disabled or gone. */
+  /** false when the session is revoked, expired or gone, or the user is disabled or gone. */
   active: boolean;
 }
 
@@ -20,23 +21,25 @@ const MAX_ENTRIES = 50_000;
 export class PrincipalCache {
   private readonly entries = new Map<string, { value: CachedPrincipal; expiresAt: number }>();
 
-  get(sessionId: string, now = Date.now()): CachedPrincipal | undefined {
+  constructor(@Inject(CLOCK) private readonly clock: Clock) {}
+
+  get(sessionId: string): CachedPrincipal | undefined {
     const entry = this.entries.get(sessionId);
     if (!entry) return undefined;
-    if (entry.expiresAt <= now) {
+    if (entry.expiresAt <= this.clock.now()) {
       this.entries.delete(sessionId);
       return undefined;
     }
     return entry.value;
   }
 
-  set(sessionId: string, value: CachedPrincipal, now = Date.now()): void {
+  set(sessionId: string, value: CachedPrincipal): void {
     if (this.entries.size >= MAX_ENTRIES) {
       // Maps iterate in insertion order: drop the oldest.
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
     }
-    this.entries.set(sessionId, { value, expiresAt: now + PRINCIPAL_TTL_MS });
+    this.entries.set(sessionId, { value, expiresAt: this.clock.now() + PRINCIPAL_TTL_MS });
   }
 
   forgetSession(sessionId: string): void {

@@ -1,19 +1,23 @@
 import { describe, expect, it } from 'vitest';
+import { AdjustableClock } from '../../test/support/adjustable-clock';
 import { PRINCIPAL_TTL_MS, PrincipalCache } from './principal-cache';
 
 describe(PrincipalCache.name, () => {
   const principal = { userId: 'u1', role: 'user' as const, active: true };
 
   it('should keep an entry for less than five seconds', () => {
-    const sut = new PrincipalCache();
-    sut.set('s1', principal, 1000);
+    const clock = new AdjustableClock();
+    const sut = new PrincipalCache(clock);
+    sut.set('s1', principal);
     expect(PRINCIPAL_TTL_MS).toBeLessThan(5000);
-    expect(sut.get('s1', 1000 + PRINCIPAL_TTL_MS - 1)).toEqual(principal);
-    expect(sut.get('s1', 1000 + PRINCIPAL_TTL_MS)).toBeUndefined();
+    clock.advance(PRINCIPAL_TTL_MS - 50);
+    expect(sut.get('s1')).toEqual(principal);
+    clock.advance(50);
+    expect(sut.get('s1')).toBeUndefined();
   });
 
   it('should forget a session and every session of a user', () => {
-    const sut = new PrincipalCache();
+    const sut = new PrincipalCache(new AdjustableClock());
     sut.set('s1', principal);
     sut.set('s2', principal);
     sut.set('s3', { ...principal, userId: 'u2' });

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { arch, platform, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ensureDatabase } from './ensure-database';
+import { ensureDatabase } from '../database/ensure-database';
 
 export interface EmbeddedPostgresOptions {
   /** Folder that holds the cluster (`pgdata/`), its password and its log. */

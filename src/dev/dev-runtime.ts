@@ -2,9 +2,9 @@ import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { AppConfig } from './config/app-config';
-import { EmbeddedPostgres } from './database/embedded-postgres';
-import { FakeWechatServer } from './wechat/fake/fake-wechat.server';
+import type { AppConfig } from '../config/app-config';
+import { EmbeddedPostgres } from './embedded-postgres';
+import { DevWechatServer } from './dev-wechat.server';
 
 /** Where `npm start` keeps the embedded PostgreSQL (its port is EMBEDDED_PG_PORT, see AppConfig). */
 export const DEV_DATA_DIR = resolve(process.cwd(), '.data', 'postgres');
@@ -40,7 +40,7 @@ export async function resolveRuntime(config: AppConfig, logger = new Logger('Run
     if (!resolved.wechat.appid) {
       if (config.env === 'production') throw new Error('fake WeChat refused in production');
       const secret = randomBytes(16).toString('hex');
-      const fake = new FakeWechatServer({ appid: DEV_WECHAT_APPID, secret, mode: 'dev' });
+      const fake = new DevWechatServer({ appid: DEV_WECHAT_APPID, secret });
       const url = await fake.listen();
       resolved.wechat = { ...resolved.wechat, appid: DEV_WECHAT_APPID, secret, apiBase: url };
       stops.push(() => fake.close());
