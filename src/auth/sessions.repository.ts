@@ -40,19 +40,19 @@ export class SessionsRepository {
    * row is locked first with NOWAIT: when another rotation of the same token holds it (two
    * refreshes at the same moment), this one answers `busy` at once instead of waiting and
    * then mistaking the winner's spend for reuse, which would revoke the winner's fresh pair.
-   * Under the lock, a token already spent is reuse; an expired one, or one of a revoked
-   * session, is invalid.
+   * Under the lock, a token already spent is reuse; one expired as of `now`, or one of a
+   * revoked session, is invalid.
    */
-  async rotate(oldHash: Buffer, newHash: Buffer, expiresAt: Date): Promise<RotateResult> {
+  async rotate(oldHash: Buffer, newHash: Buffer, expiresAt: Date, now: Date): Promise<RotateResult> {
     try {
       return await this.dataSource.transaction(async (tx) => {
         const [token]: { session_id: string; user_id: string; spent: boolean; usable: boolean }[] = await tx.query(
           `SELECT rt.session_id, s.user_id, rt.spent_at IS NOT NULL AS spent,
-                  (rt.expires_at > now() AND s.revoked_at IS NULL) AS usable
+                  (rt.expires_at > $2 AND s.revoked_at IS NULL) AS usable
              FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id
             WHERE rt.token_hash = $1
               FOR UPDATE OF rt NOWAIT`,
-          [oldHash],
+          [oldHash, now],
         );
         if (!token) return { kind: 'invalid' } as const;
         if (token.spent) return { kind: 'reused', sessionId: token.session_id, userId: token.user_id } as const;

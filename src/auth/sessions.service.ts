@@ -52,7 +52,7 @@ export class SessionsService {
    */
   async refresh(refreshToken: string): Promise<TokenPairResponse> {
     const next = newRefreshToken();
-    const result = await this.sessions.rotate(hashToken(refreshToken), hashToken(next), this.refreshExpiry());
+    const result = await this.sessions.rotate(hashToken(refreshToken), hashToken(next), this.refreshExpiry(), new Date(this.clock.now()));
     if (result.kind === 'reused') {
       await this.sessions.revoke(result.sessionId, 'reuse');
       this.principals.forgetSession(result.sessionId);

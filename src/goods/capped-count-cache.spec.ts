@@ -1,33 +1,43 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Clock } from '../common/clock';
 import { CappedCountCache } from './capped-count-cache';
 
 describe(CappedCountCache.name, () => {
+  let now: number;
+  const clock: Clock = { now: () => now };
+
+  beforeEach(() => {
+    now = 1_000;
+  });
+
   it('should remember a key over the cap until its TTL ends', () => {
-    const sut = new CappedCountCache(10_000);
-    sut.rememberOverCap('k', 1_000);
-    expect(sut.isOverCap('k', 10_999)).toBe(true);
-    expect(sut.isOverCap('k', 11_000)).toBe(false);
-    expect(sut.isOverCap('other', 1_000)).toBe(false);
+    const sut = new CappedCountCache(10_000, clock);
+    sut.rememberOverCap('k');
+    now = 10_999;
+    expect(sut.isOverCap('k')).toBe(true);
+    expect(sut.isOverCap('other')).toBe(false);
+    now = 11_000;
+    expect(sut.isOverCap('k')).toBe(false);
   });
 
   it('should forget everything on clear', () => {
-    const sut = new CappedCountCache(10_000);
-    sut.rememberOverCap('k', 0);
+    const sut = new CappedCountCache(10_000, clock);
+    sut.rememberOverCap('k');
     sut.clear();
-    expect(sut.isOverCap('k', 1)).toBe(false);
+    expect(sut.isOverCap('k')).toBe(false);
   });
 
   it('should remember nothing with a TTL of 0', () => {
-    const sut = new CappedCountCache(0);
-    sut.rememberOverCap('k', 0);
-    expect(sut.isOverCap('k', 0)).toBe(false);
+    const sut = new CappedCountCache(0, clock);
+    sut.rememberOverCap('k');
+    expect(sut.isOverCap('k')).toBe(false);
   });
 
   it('should drop the oldest entry when full', () => {
-    const sut = new CappedCountCache(10_000, 2);
-    sut.rememberOverCap('a', 0);
-    sut.rememberOverCap('b', 0);
-    sut.rememberOverCap('c', 0);
-    expect([sut.isOverCap('a', 1), sut.isOverCap('b', 1), sut.isOverCap('c', 1)]).toEqual([false, true, true]);
+    const sut = new CappedCountCache(10_000, clock, 2);
+    sut.rememberOverCap('a');
+    sut.rememberOverCap('b');
+    sut.rememberOverCap('c');
+    expect([sut.isOverCap('a'), sut.isOverCap('b'), sut.isOverCap('c')]).toEqual([false, true, true]);
   });
 });

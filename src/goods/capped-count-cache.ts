@@ -1,3 +1,5 @@
+import type { Clock } from '../common/clock';
+
 /**
  * Remembers, for a few seconds, which filters match more than the count cap. Counting up
  * to the cap costs one heap visit per match (GIN indexes cannot answer a count alone), so
@@ -11,27 +13,28 @@ export class CappedCountCache {
 
   constructor(
     private readonly ttlMs: number,
+    private readonly clock: Clock,
     private readonly maxEntries = 10_000,
   ) {}
 
   /** True when `key` was seen above the cap within the TTL. */
-  isOverCap(key: string, now = Date.now()): boolean {
+  isOverCap(key: string): boolean {
     const expiresAt = this.entries.get(key);
     if (expiresAt === undefined) return false;
-    if (expiresAt <= now) {
+    if (expiresAt <= this.clock.now()) {
       this.entries.delete(key);
       return false;
     }
     return true;
   }
 
-  rememberOverCap(key: string, now = Date.now()): void {
+  rememberOverCap(key: string): void {
     if (this.ttlMs <= 0) return;
     if (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
     }
-    this.entries.set(key, now + this.ttlMs);
+    this.entries.set(key, this.clock.now() + this.ttlMs);
   }
 
   clear(): void {

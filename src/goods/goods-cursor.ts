@@ -17,6 +17,9 @@ export interface Keyset {
   id: string;
 }
 
+/** Where a page starts: after `offset` matches, or right after the keyset of a cursor. */
+export type PagePosition = { offset: number; after?: never } | { after: Keyset; offset?: never };
+
 interface CursorPayload {
   v: 1;
   o: GoodsOrdering;

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, Api
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
-import { ApiErrors } from '../common/openapi/api-errors.decorator';
+import { ApiErrors } from '../openapi/api-errors.decorator';
 import { CreateGoodsDto, UpdateGoodsDto } from './dto/goods.dto';
 import { GoodsListResponse, GoodsResponse } from './dto/goods.response';
 import { ListGoodsQueryDto } from './dto/list-goods.query';

@@ -35,3 +35,11 @@ export class PageTooDeepError extends DomainError {
     super(`page × pageSize may reach at most ${limit} rows; to go deeper, follow nextCursor (pass it as cursor)`);
   }
 }
+
+export class CursorWithPageError extends domainError(
+  400,
+  'CURSOR_WITH_PAGE',
+  'cursor and page cannot be used together: the cursor already says where the page starts',
+) {}
+
+export class PriceRangeInvertedError extends domainError(400, 'VALIDATION_FAILED', 'minPrice must not be greater than maxPrice') {}

@@ -1,14 +1,21 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { GoodsEntity } from './entities/goods.entity';
-import { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
+import { CLOCK, Clock } from '../common/clock';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { CappedCountCache } from './capped-count-cache';
 import { GoodsController } from './goods.controller';
 import { GoodsRepository } from './goods.repository';
 import { GoodsService } from './goods.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([GoodsEntity, IdempotencyKeyEntity])],
   controllers: [GoodsController],
-  providers: [GoodsRepository, GoodsService],
+  providers: [
+    GoodsRepository,
+    GoodsService,
+    {
+      provide: CappedCountCache,
+      inject: [APP_CONFIG, CLOCK],
+      useFactory: (config: AppConfig, clock: Clock) => new CappedCountCache(config.goodsCountCacheSeconds * 1000, clock),
+    },
+  ],
 })
 export class GoodsModule {}

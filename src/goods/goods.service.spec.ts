@@ -1,117 +1,191 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AppConfig } from '../config/app-config';
+import { beforeEach, describe, expect, it, type Mocked, vi } from 'vitest';
 import type { GoodsEntity } from './entities/goods.entity';
-import { GoodsVersionConflictError, IdempotencyKeyReusedError, InvalidCursorError, InvalidIdempotencyKeyError, PageTooDeepError } from './goods.errors';
-import { GoodsRepository } from './goods.repository';
+import { decodeCursor, encodeCursor } from './goods-cursor';
+import {
+  CursorWithPageError,
+  GoodsNotFoundError,
+  GoodsVersionConflictError,
+  IdempotencyKeyReusedError,
+  InvalidCursorError,
+  InvalidIdempotencyKeyError,
+  PageTooDeepError,
+  PriceRangeInvertedError,
+} from './goods.errors';
+import { GoodsPage, GoodsRepository, IdempotentCreateResult } from './goods.repository';
 import { GoodsService } from './goods.service';
 
 const USER = { id: '3b241101-e2bb-4255-8caf-4136c566a962', role: 'staff' as const, sessionId: 's' };
+const ID = '11111111-1111-4111-8111-111111111111';
 
 function goods(fields: Partial<GoodsEntity> = {}): GoodsEntity {
   return {
-    id: '11111111-1111-4111-8111-111111111111', name: '奶', description: null, price: '0.10', stock: 0, category: null, onSale: true,
+    id: ID, name: '奶', description: null, price: '0.10', stock: 0, category: null, onSale: true,
     imageUrl: null, createdBy: USER.id, updatedBy: USER.id, version: 1, createdAt: new Date(0), updatedAt: new Date(0), ...fields,
   } as GoodsEntity;
 }
 
+function page(fields: Partial<GoodsPage> = {}): GoodsPage {
+  return { rows: [], hasMore: false, total: 0, totalExact: true, ...fields };
+}
+
 describe(GoodsService.name, () => {
-  let repo: Record<string, ReturnType<typeof vi.fn>>;
+  let repo: Mocked<Pick<GoodsRepository, 'findById' | 'insert' | 'insertIdempotent' | 'update' | 'deleteById' | 'listPage' | 'deleteExpiredIdempotencyKeys'>>;
   let sut: GoodsService;
 
   beforeEach(() => {
     repo = {
+      findById: vi.fn(async () => null),
       insert: vi.fn(async () => goods()),
       insertIdempotent: vi.fn(),
-      findById: vi.fn(),
       update: vi.fn(),
       deleteById: vi.fn(async () => true),
-      list: vi.fn(async () => []),
-      countUpTo: vi.fn(async () => 0),
+      listPage: vi.fn(async () => page()),
+      deleteExpiredIdempotencyKeys: vi.fn(async () => undefined),
     };
-    sut = new GoodsService(repo as unknown as GoodsRepository, { goodsCountCacheSeconds: 10 } as AppConfig);
+    sut = new GoodsService(repo as unknown as GoodsRepository);
   });
 
-  it('should pass the price on as the exact decimal the client wrote', async () => {
-    await sut.create(USER, { name: '奶', price: 0.1 });
-    expect(repo.insert).toHaveBeenCalledWith(expect.objectContaining({ price: '0.1', stock: 0, onSale: true, category: null }), USER.id);
-    await expect(sut.get('x').catch((e) => e.code)).resolves.toBe('GOODS_NOT_FOUND');
+  describe('get', () => {
+    it('should answer the price as a JSON number', async () => {
+      repo.findById.mockResolvedValue(goods({ price: '99999999.99' }));
+      await expect(sut.get(ID)).resolves.toMatchObject({ id: ID, price: 99999999.99 });
+    });
+
+    it('should refuse goods that do not exist', async () => {
+      await expect(sut.get(ID)).rejects.toBeInstanceOf(GoodsNotFoundError);
+    });
   });
 
-  it('should answer the price as a JSON number', async () => {
-    repo.findById.mockResolvedValue(goods({ price: '99999999.99' }));
-    await expect(sut.get('x')).resolves.toMatchObject({ price: 99999999.99 });
+  describe('create', () => {
+    it('should store the price as the exact decimal the client wrote, with the defaults', async () => {
+      await sut.create(USER, { name: '奶', price: 0.1 });
+      expect(repo.insert).toHaveBeenCalledWith({ name: '奶', price: '0.1', stock: 0, category: null, onSale: true, description: null, imageUrl: null }, USER.id);
+    });
+
+    it('should refuse an Idempotency-Key that is not 1-255 visible ASCII characters', async () => {
+      await expect(sut.create(USER, { name: '奶', price: 1 }, 'bad key with spaces')).rejects.toBeInstanceOf(InvalidIdempotencyKeyError);
+      await expect(sut.create(USER, { name: '奶', price: 1 }, 'x'.repeat(256))).rejects.toBeInstanceOf(InvalidIdempotencyKeyError);
+      expect(repo.insertIdempotent).not.toHaveBeenCalled();
+    });
+
+    it('should answer the goods of a replayed key, and not found when it was deleted since', async () => {
+      repo.insertIdempotent.mockResolvedValueOnce({ kind: 'replayed', goods: goods({ name: 'first' }) });
+      await expect(sut.create(USER, { name: '奶', price: 1 }, 'k')).resolves.toMatchObject({ id: ID, name: 'first' });
+      repo.insertIdempotent.mockResolvedValueOnce({ kind: 'replayed', goods: null });
+      await expect(sut.create(USER, { name: '奶', price: 1 }, 'k')).rejects.toBeInstanceOf(GoodsNotFoundError);
+    });
+
+    it('should replay the same body sent again with the key and refuse another body', async () => {
+      // Behaves like the table: the first hash a key is sent with is the one it keeps.
+      const hashes = new Map<string, string>();
+      repo.insertIdempotent.mockImplementation(async (_goods, _userId, key, requestHash): Promise<IdempotentCreateResult> => {
+        const hash = requestHash.toString('hex');
+        const first = hashes.get(key);
+        if (first === undefined) {
+          hashes.set(key, hash);
+          return { kind: 'created', goods: goods() };
+        }
+        return first === hash ? { kind: 'replayed', goods: goods() } : { kind: 'mismatch' };
+      });
+      await expect(sut.create(USER, { name: '奶', price: 1, stock: 0 }, 'k')).resolves.toMatchObject({ id: ID });
+      // The same fields in another order, and the defaults written out: the same request.
+      await expect(sut.create(USER, { stock: 0, price: 1, name: '奶', onSale: true }, 'k')).resolves.toMatchObject({ id: ID });
+      await expect(sut.create(USER, { name: '奶', price: 1.1 }, 'k')).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+      await expect(sut.create(USER, { name: '奶', price: 1, description: 'x' }, 'k')).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+    });
   });
 
-  it('should map idempotency outcomes', async () => {
-    await expect(sut.create(USER, { name: '奶', price: 1 }, 'bad key with spaces')).rejects.toBeInstanceOf(InvalidIdempotencyKeyError);
-    repo.insertIdempotent.mockResolvedValueOnce({ kind: 'mismatch' });
-    await expect(sut.create(USER, { name: '奶', price: 1 }, 'k')).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
-    repo.insertIdempotent.mockResolvedValueOnce({ kind: 'replayed', goods: goods() });
-    await expect(sut.create(USER, { name: '奶', price: 1 }, 'k')).resolves.toMatchObject({ id: goods().id });
+  describe('update', () => {
+    it('should report a stale version even for an empty patch, and change nothing', async () => {
+      repo.findById.mockResolvedValue(goods({ version: 3 }));
+      await expect(sut.update(USER, ID, { version: 2 })).rejects.toMatchObject({ constructor: GoodsVersionConflictError, currentVersion: 3 });
+      await expect(sut.update(USER, ID, { version: 3 })).resolves.toMatchObject({ version: 3 });
+      expect(repo.update).not.toHaveBeenCalled();
+    });
+
+    it('should answer the repository outcome of a patch', async () => {
+      repo.update.mockResolvedValueOnce({ kind: 'updated', goods: goods({ name: 'new', version: 2 }) });
+      await expect(sut.update(USER, ID, { name: 'new' })).resolves.toMatchObject({ name: 'new', version: 2 });
+      repo.update.mockResolvedValueOnce({ kind: 'conflict', currentVersion: 7 });
+      await expect(sut.update(USER, ID, { name: 'new', version: 6 })).rejects.toMatchObject({ constructor: GoodsVersionConflictError, currentVersion: 7 });
+      repo.update.mockResolvedValueOnce({ kind: 'missing' });
+      await expect(sut.update(USER, ID, { name: 'new' })).rejects.toBeInstanceOf(GoodsNotFoundError);
+    });
   });
 
-  it('should hash the same request the same way and another request differently', async () => {
-    repo.insertIdempotent.mockResolvedValue({ kind: 'created', goods: goods() });
-    await sut.create(USER, { name: '奶', price: 1, stock: 0 }, 'k');
-    await sut.create(USER, { stock: 0, price: 1, name: '奶' }, 'k');
-    await sut.create(USER, { name: '奶', price: 1.1 }, 'k');
-    const hashes = repo.insertIdempotent.mock.calls.map((c) => (c[3] as Buffer).toString('hex'));
-    expect(hashes[0]).toBe(hashes[1]);
-    expect(hashes[2]).not.toBe(hashes[0]);
+  describe('delete', () => {
+    it('should refuse goods that do not exist', async () => {
+      await expect(sut.delete(ID)).resolves.toBeUndefined();
+      repo.deleteById.mockResolvedValue(false);
+      await expect(sut.delete(ID)).rejects.toBeInstanceOf(GoodsNotFoundError);
+    });
   });
 
-  it('should report a stale version even for an empty patch', async () => {
-    repo.findById.mockResolvedValue(goods({ version: 3 }));
-    await expect(sut.update(USER, 'x', { version: 2 })).rejects.toBeInstanceOf(GoodsVersionConflictError);
-    expect(repo.update).not.toHaveBeenCalled();
-  });
+  describe('list', () => {
+    it('should refuse cursor with page, deep pages, bad cursors and an inverted price range before reading', async () => {
+      const cursor = encodeCursor('-createdAt', {}, { value: '2026-01-01T00:00:00.000000Z', id: ID });
+      await expect(sut.list({ cursor, page: 2 })).rejects.toBeInstanceOf(CursorWithPageError);
+      await expect(sut.list({ page: 501, pageSize: 20 })).rejects.toBeInstanceOf(PageTooDeepError);
+      await expect(sut.list({ cursor: 'abc' })).rejects.toBeInstanceOf(InvalidCursorError);
+      await expect(sut.list({ cursor, ordering: 'price' })).rejects.toMatchObject({ constructor: InvalidCursorError, message: expect.stringContaining('another ordering') });
+      await expect(sut.list({ cursor, search: '奶' })).rejects.toMatchObject({ constructor: InvalidCursorError, message: expect.stringContaining('other filters') });
+      await expect(sut.list({ minPrice: '10', maxPrice: '9.99' })).rejects.toBeInstanceOf(PriceRangeInvertedError);
+      expect(repo.listPage).not.toHaveBeenCalled();
+    });
 
-  it('should refuse cursor with page, deep pages and bad cursors before querying', async () => {
-    await expect(sut.list({ cursor: 'abc', page: 2 })).rejects.toMatchObject({ code: 'CURSOR_WITH_PAGE' });
-    await expect(sut.list({ page: 501, pageSize: 20 })).rejects.toBeInstanceOf(PageTooDeepError);
-    await expect(sut.list({ cursor: 'abc' })).rejects.toBeInstanceOf(InvalidCursorError);
-    await expect(sut.list({ minPrice: '10', maxPrice: '9.99' })).rejects.toMatchObject({ status: 400 });
-    expect(repo.list).not.toHaveBeenCalled();
-  });
+    it('should keep the status, code and message of the refusals clients already know', () => {
+      expect(new CursorWithPageError()).toMatchObject({
+        status: 400,
+        code: 'CURSOR_WITH_PAGE',
+        message: 'cursor and page cannot be used together: the cursor already says where the page starts',
+      });
+      expect(new PriceRangeInvertedError()).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', message: 'minPrice must not be greater than maxPrice' });
+    });
 
-  it('should walk the ordering index for a multi-gram search matching more than the cap, near the start only', async () => {
-    repo.countUpTo.mockResolvedValue(10_001);
-    await sut.list({ search: '三文鱼' });
-    expect(repo.list.mock.calls[0][4]).toBe('walk');
-    await sut.list({ search: '三文鱼', page: 100, pageSize: 20 });
-    expect(repo.list.mock.calls[1][4]).toBe('indexed');
-    await sut.list({ search: '苹果' });
-    expect(repo.list.mock.calls[2][4]).toBe('indexed');
-    repo.countUpTo.mockResolvedValue(50);
-    await sut.list({ search: '鸡胸肉' });
-    expect(repo.list.mock.calls[3][4]).toBe('indexed');
-  });
+    it('should accept a price range whose ends are the same amount', async () => {
+      await expect(sut.list({ minPrice: '10', maxPrice: '10.00' })).resolves.toMatchObject({ items: [] });
+    });
 
-  it('should collect and sort the matches of a search ordered by name, and read everything else by index', async () => {
-    repo.countUpTo.mockResolvedValue(10_001);
-    for (const search of ['苹果', '三文鱼']) {
-      for (const ordering of ['name', '-name'] as const) {
-        repo.list.mockClear();
-        await sut.list({ search, ordering });
-        expect(repo.list.mock.calls[0][4], `${search} ${ordering}`).toBe('collect');
-      }
-    }
-    repo.list.mockClear();
-    await sut.list({ onSale: false, ordering: '-name' });
-    await sut.list({ category: '乳品', ordering: 'price' });
-    expect(repo.list.mock.calls.map((c) => c[4])).toEqual(['indexed', 'indexed']);
-  });
+    it('should ask for the first page of 20, newest first, counted up to 10,000, by default', async () => {
+      await sut.list({});
+      expect(repo.listPage).toHaveBeenCalledWith({ filter: expect.objectContaining({ search: undefined }), ordering: '-createdAt', position: { offset: 0 }, size: 20, countCap: 10_000 });
+    });
 
-  it('should cap the total and skip recounting a filter known to be over the cap until a delete', async () => {
-    repo.countUpTo.mockResolvedValue(10_001);
-    await expect(sut.list({})).resolves.toMatchObject({ total: 10_000, totalExact: false, page: 1, pageSize: 20, nextCursor: null });
-    await expect(sut.list({})).resolves.toMatchObject({ total: 10_000, totalExact: false });
-    expect(repo.countUpTo).toHaveBeenCalledTimes(1);
-    await sut.delete('x');
-    repo.countUpTo.mockResolvedValue(42);
-    await expect(sut.list({})).resolves.toMatchObject({ total: 42, totalExact: true });
-    // Exact totals are never cached.
-    await sut.list({});
-    expect(repo.countUpTo).toHaveBeenCalledTimes(3);
+    it('should ask for the page, filters and ordering given, with the search trimmed and an empty one dropped', async () => {
+      await sut.list({ page: 3, pageSize: 7, search: '  奶 ', category: '乳品', onSale: false, minPrice: '1', maxPrice: '2', ordering: 'name' });
+      expect(repo.listPage).toHaveBeenLastCalledWith(
+        expect.objectContaining({ filter: { search: '奶', category: '乳品', onSale: false, minPrice: '1', maxPrice: '2' }, ordering: 'name', position: { offset: 14 }, size: 7 }),
+      );
+      await sut.list({ search: '   ' });
+      expect(repo.listPage).toHaveBeenLastCalledWith(expect.objectContaining({ filter: expect.objectContaining({ search: undefined }) }));
+    });
+
+    it('should answer a page with its total and no cursor on the last page', async () => {
+      repo.listPage.mockResolvedValue(page({ rows: [{ goods: goods({ price: '12.50' }), sortKey: 'x' }], total: 1, totalExact: true }));
+      await expect(sut.list({ pageSize: 5 })).resolves.toEqual({
+        items: [expect.objectContaining({ id: ID, price: 12.5 })],
+        total: 1,
+        totalExact: true,
+        page: 1,
+        pageSize: 5,
+        nextCursor: null,
+      });
+    });
+
+    it('should answer a capped total as not exact', async () => {
+      repo.listPage.mockResolvedValue(page({ total: 10_000, totalExact: false }));
+      await expect(sut.list({})).resolves.toMatchObject({ total: 10_000, totalExact: false });
+    });
+
+    it('should answer a cursor that continues after the last row, for the same ordering and filters only', async () => {
+      const last = goods({ id: '22222222-2222-4222-8222-222222222222' });
+      repo.listPage.mockResolvedValue(page({ rows: [{ goods: goods(), sortKey: '1.00' }, { goods: last, sortKey: '2.00' }], hasMore: true, total: 3 }));
+      const { nextCursor } = await sut.list({ ordering: 'price', category: '乳品', pageSize: 2 });
+      expect(decodeCursor(nextCursor!, 'price', { category: '乳品' })).toEqual({ ok: true, keyset: { value: '2.00', id: last.id } });
+      expect(decodeCursor(nextCursor!, 'price', {})).toEqual({ ok: false, reason: 'mismatch' });
+
+      await expect(sut.list({ ordering: 'price', category: '乳品', pageSize: 2, cursor: nextCursor! })).resolves.toMatchObject({ page: null });
+      expect(repo.listPage).toHaveBeenLastCalledWith(expect.objectContaining({ position: { after: { value: '2.00', id: last.id } } }));
+    });
   });
 });

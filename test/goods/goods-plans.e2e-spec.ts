@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GOODS_ORDERINGS, GoodsOrdering } from '../../src/goods/dto/list-goods.query';
-import type { GoodsFilter } from '../../src/goods/goods-cursor';
-import { buildCountQuery, buildListQuery, PageRequest, ReadPlan, SqlQuery } from '../../src/goods/goods.repository';
+import type { GoodsFilter, PagePosition } from '../../src/goods/goods-cursor';
+import { buildCountQuery, buildListQuery, ReadPlan, SqlQuery } from '../../src/goods/goods-sql';
 import { startTestApp, TestApp } from '../support/test-app';
 
 interface PlanNode {
@@ -87,10 +87,10 @@ describe('goods query plans', () => {
 
   it('should answer every list, search and page with indexes, never a sequential scan of goods', async () => {
     for (const [label, filter] of filters) {
-      // A search may be read by any of the plans GoodsService chooses from; anything else is `indexed`.
+      // A search may be read by any of the plans chooseReadPlan picks from; anything else is `indexed`.
       const plans: ReadPlan[] = filter.search ? ['indexed', 'walk', 'collect'] : ['indexed'];
       for (const ordering of GOODS_ORDERINGS) {
-        const pages: [string, PageRequest][] = [
+        const pages: [string, PagePosition][] = [
           ['first page', { offset: 0 }],
           ['page 50', { offset: 980 }],
           ['cursor', { after: { ...LAST, value: KEYSETS[ordering.replace(/^-/, '')] } }],
@@ -115,7 +115,7 @@ describe('goods query plans', () => {
       // (By createdAt the plain index may win: it follows the table's physical order, so the
       // rows it skips cost little.)
       for (const ordering of GOODS_ORDERINGS.filter((o) => columnOf(o) !== 'created_at')) {
-        for (const page of [{ offset: 0 }, { after: { ...LAST, value: KEYSETS[ordering.replace(/^-/, '')] } }] as PageRequest[]) {
+        for (const page of [{ offset: 0 }, { after: { ...LAST, value: KEYSETS[ordering.replace(/^-/, '')] } }] as PagePosition[]) {
           const nodes = await plan(buildListQuery(filter, ordering as GoodsOrdering, page, 21));
           const label = `${JSON.stringify(filter)}, ${ordering}, ${page.after ? 'cursor' : 'first page'}: ${describePlan(nodes)}`;
           expect(describePlan(nodes), label).toMatch(new RegExp(`^Limit > Index Scan( Backward)? goods_${prefix}_${columnOf(ordering)}_idx$`));

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import type { GoodsOrdering } from './dto/list-goods.query';
+import type { GoodsFilter, PagePosition } from './goods-cursor';
+import { buildCountQuery, buildListQuery, chooseReadPlan, isSingleGram, PLANNER_SETTINGS, ReadPlan } from './goods-sql';
+
+const FIRST: PagePosition = { offset: 0 };
+const CURSOR: PagePosition = { after: { value: '2026-01-01T00:00:00.000000Z', id: '00000000-0000-4000-8000-000000000000' } };
+
+/** The plan read for a filter, ordering and position, when its count is (over) the cap or not. */
+function planOf(filter: GoodsFilter, ordering: GoodsOrdering, position: PagePosition, overCap: boolean): ReadPlan {
+  return chooseReadPlan(filter, ordering, position).plan(overCap);
+}
+
+describe('goods SQL', () => {
+  describe(chooseReadPlan.name, () => {
+    it('should walk the ordering index for a multi-gram search over the cap near the start of the list, and count it first', () => {
+      for (const position of [FIRST, { offset: 1000 }, CURSOR]) {
+        expect(chooseReadPlan({ search: '三文鱼' }, '-createdAt', position).dependsOnCount, JSON.stringify(position)).toBe(true);
+        expect(planOf({ search: '三文鱼' }, '-createdAt', position, true)).toBe('walk');
+        expect(planOf({ search: '三文鱼' }, 'price', position, true)).toBe('walk');
+        expect(planOf({ search: '三文鱼' }, '-createdAt', position, false)).toBe('indexed');
+      }
+    });
+
+    it('should read a deep page of a multi-gram search by index, without waiting for the count', () => {
+      expect(chooseReadPlan({ search: '三文鱼' }, '-createdAt', { offset: 1980 }).dependsOnCount).toBe(false);
+      expect(planOf({ search: '三文鱼' }, '-createdAt', { offset: 1980 }, true)).toBe('indexed');
+    });
+
+    it('should read a search the planner can size (one gram, or narrowed by category) by index', () => {
+      for (const filter of [{ search: '苹果' }, { search: '奶' }, { search: 'ab' }, { search: '三文鱼', category: '水产' }]) {
+        expect(chooseReadPlan(filter, '-createdAt', FIRST).dependsOnCount, JSON.stringify(filter)).toBe(false);
+        expect(planOf(filter, '-createdAt', FIRST, true), JSON.stringify(filter)).toBe('indexed');
+      }
+    });
+
+    it('should collect and sort the matches of a search ordered by name', () => {
+      for (const search of ['奶', '苹果', '三文鱼']) {
+        for (const ordering of ['name', '-name'] as const) {
+          expect(chooseReadPlan({ search }, ordering, FIRST).dependsOnCount, `${search} ${ordering}`).toBe(false);
+          for (const overCap of [true, false]) expect(planOf({ search }, ordering, FIRST, overCap), `${search} ${ordering}`).toBe('collect');
+        }
+      }
+    });
+
+    it('should read everything that is not a search by index', () => {
+      for (const [filter, ordering] of [
+        [{}, '-createdAt'],
+        [{ onSale: false }, '-name'],
+        [{ category: '乳品' }, 'price'],
+        [{ minPrice: '1', maxPrice: '2' }, 'stock'],
+      ] as [GoodsFilter, GoodsOrdering][]) {
+        expect(chooseReadPlan(filter, ordering, FIRST).dependsOnCount).toBe(false);
+        expect(planOf(filter, ordering, FIRST, true), `${JSON.stringify(filter)} ${ordering}`).toBe('indexed');
+      }
+    });
+  });
+
+  describe(isSingleGram.name, () => {
+    it('should tell one gram of name_grams from a longer term', () => {
+      expect(['奶', '苹果', 'ab', 'A'].map(isSingleGram)).toEqual([true, true, true, true]);
+      expect(['三文鱼', 'abc'].map(isSingleGram)).toEqual([false, false]);
+      // İ lower-cases to two code points: not one gram.
+      expect(isSingleGram('İx')).toBe(false);
+    });
+  });
+
+  describe(buildListQuery.name, () => {
+    it('should bind every value, escape LIKE patterns and run under the plan settings', () => {
+      const query = buildListQuery({ search: '10%_', category: "x'; DROP TABLE goods;--" }, '-price', { offset: 40 }, 21, 'walk');
+      expect(query.sql).not.toContain('DROP');
+      expect(query.params).toEqual(['10%_', '10\\%\\_', "x'; DROP TABLE goods;--", 21, 40]);
+      expect(query.sql).toMatch(/ORDER BY goods\.price DESC, goods\.id DESC LIMIT \$4 OFFSET \$5$/);
+      expect(query.settings).toBe(PLANNER_SETTINGS.walk);
+    });
+
+    it('should start a cursor page right after its keyset', () => {
+      const query = buildListQuery({}, 'createdAt', CURSOR, 21);
+      expect(query.sql).toContain('(created_at, id) > ($1::timestamptz, $2::uuid)');
+      expect(query.params).toEqual([CURSOR.after!.value, CURSOR.after!.id, 21]);
+      expect(query.settings).toBe(PLANNER_SETTINGS.indexed);
+    });
+  });
+
+  describe(buildCountQuery.name, () => {
+    it('should count up to the cap only', () => {
+      const query = buildCountQuery({ onSale: true }, 10_001);
+      expect(query.sql).toMatch(/LIMIT \$2\) capped$/);
+      expect(query.params).toEqual([true, 10_001]);
+    });
+  });
+});
