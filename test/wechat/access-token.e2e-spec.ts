@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { CLOCK, Clock } from '../../src/common/clock';
 import { WechatTokenRepository } from '../../src/wechat/wechat-token.repository';
 import { startTestApp, TEST_APPID, TestApp } from '../support/test-app';
-import { loginWithKey } from './open-data';
+import { loginWithKey } from '../support/open-data';
 
 const PHONE = '/api/users/me/phone';
 /** A timeout that a loaded CI machine cannot hit: a retried single-use code would answer 40029/40163. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestApp, useTestApp, TestApp } from '../support/test-app';
-import { flipBit, loginWithKey, readableForms, sealOpenData, signRawData, userRow, watermark } from './open-data';
+import { flipBit, loginWithKey, readableForms, sealOpenData, signRawData, userRow, watermark } from '../support/open-data';
 
 const PROFILE = '/api/users/me/wechat-profile';
 

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WechatTokenRepository } from '../../src/wechat/wechat-token.repository';
 import { startTestApp, TEST_APPID, TestApp } from '../support/test-app';
-import { loginWithKey, readableForms, sealOpenData, userRow, watermark } from './open-data';
+import { loginWithKey, readableForms, sealOpenData, userRow, watermark } from '../support/open-data';
 
 const PHONE = '/api/users/me/phone';
 const CN = { phoneNumber: '13800138000', purePhoneNumber: '13800138000', countryCode: '86' };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestApp, TestApp } from './support/test-app';
+import { startTestApp, TestApp } from '../support/test-app';
 
 describe('smoke', () => {
   let t: TestApp;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertAccount } from '../support/factories';
 import { startTestApp, TEST_WECHAT_SECRET, TestApp } from '../support/test-app';
-import { readableForms, sealOpenData, signRawData, watermark } from '../wechat-data/open-data';
+import { readableForms, sealOpenData, signRawData, watermark } from '../support/open-data';
 
 /**
  * Runs every flow that handles a secret while capturing the app's log stream, then looks

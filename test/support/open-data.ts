@@ -1,6 +1,6 @@
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
-import type { TestApp } from '../support/test-app';
-import { TEST_APPID } from '../support/test-app';
+import type { TestApp } from './test-app';
+import { TEST_APPID } from './test-app';
 
 /** Seals a payload the way WeChat seals encryptedData for the mini program: AES-128-CBC, PKCS#7, key = session_key. */
 export function sealOpenData(sessionKey: string, payload: object): { encryptedData: string; iv: string } {
