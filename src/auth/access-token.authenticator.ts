@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InvalidAccessTokenError } from './auth.errors';
+import { AccessTokenExpiredError, AccessTokenInvalidError } from './auth.errors';
 import { runStrategy } from './guards/strategy.guard';
 import { AuthenticatedToken, JwtStrategy } from './strategies/jwt.strategy';
 
@@ -15,7 +15,7 @@ export class AccessTokenAuthenticator {
   async authenticate(request: { headers?: Record<string, string | string[] | undefined> }): Promise<AuthenticatedToken> {
     const { err, user, info } = await runStrategy(this.strategy, request, undefined);
     if (err) throw err;
-    if (!user) throw new InvalidAccessTokenError((info as Error | undefined)?.name === 'TokenExpiredError');
+    if (!user) throw (info as Error | undefined)?.name === 'TokenExpiredError' ? new AccessTokenExpiredError() : new AccessTokenInvalidError();
     return user as AuthenticatedToken;
   }
 

@@ -1,4 +1,4 @@
-import { DomainError, domainError } from '../common/errors';
+import { domainError } from '../common/errors';
 
 /** A refresh token that is unknown, expired, or whose session was revoked. The client logs in again. */
 export class RefreshTokenInvalidError extends domainError(401, 'REFRESH_TOKEN_INVALID', 'The refresh token is invalid or expired; log in again') {}
@@ -21,12 +21,8 @@ export class RefreshInProgressError extends domainError(
   'Another refresh with this token is in progress; use the pair it returns',
 ) {}
 
-/** 401 TOKEN_EXPIRED (refresh it) or TOKEN_INVALID (log in). */
-export class InvalidAccessTokenError extends DomainError {
-  readonly status = 401;
-  readonly code: string;
-  constructor(expired = false) {
-    super(expired ? 'The access token has expired; refresh it' : 'Missing or invalid access token');
-    this.code = expired ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID';
-  }
-}
+/** A well-signed access token past its `exp`: the client refreshes it. */
+export class AccessTokenExpiredError extends domainError(401, 'TOKEN_EXPIRED', 'The access token has expired; refresh it') {}
+
+/** No token, a bad one, or one whose session or user may no longer act: the client logs in again. */
+export class AccessTokenInvalidError extends domainError(401, 'TOKEN_INVALID', 'Missing or invalid access token') {}

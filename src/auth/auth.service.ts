@@ -51,7 +51,7 @@ export class AuthService {
   }
 }
 
-export function profileFromUserInfo(info: WechatUserInfoDto | undefined): ProfilePatch {
+function profileFromUserInfo(info: WechatUserInfoDto | undefined): ProfilePatch {
   if (!info) return {};
   const patch: ProfilePatch = {};
   if (info.nickName !== undefined) patch.nickname = info.nickName;

@@ -118,7 +118,7 @@ export function configVariables(): string[] {
 export const DEVELOPMENT_ONLY_VARIABLES: readonly string[] = ['EMBEDDED_PG_PORT'];
 
 /** Where `npm start` runs its embedded PostgreSQL when DATABASE_URL is unset (5432 is left to a real one). */
-export const DEFAULT_EMBEDDED_PG_PORT = 54329;
+const DEFAULT_EMBEDDED_PG_PORT = 54329;
 
 /** Known only so the app can refuse it in production, and so tests can assert on it. */
 export const DEV_JWT_SECRET = 'wxmall-dev-only-jwt-secret-do-not-use-in-production';

@@ -8,7 +8,7 @@ import { DevWechatServer } from './dev-wechat.server';
 
 /** Where `npm start` keeps the embedded PostgreSQL (its port is EMBEDDED_PG_PORT, see AppConfig). */
 export const DEV_DATA_DIR = resolve(process.cwd(), '.data', 'postgres');
-export const DEV_WECHAT_APPID = 'wxdevfake00000000';
+const DEV_WECHAT_APPID = 'wxdevfake00000000';
 
 /** The URL of the embedded development database (while `npm start` runs it), for the TypeORM CLI. */
 export function devDatabaseUrl(port: number): string {

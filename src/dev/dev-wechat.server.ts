@@ -186,7 +186,7 @@ const DEV_READABLE_CODE_MAX = 100;
  * takes up to 128) or holding a control character becomes `dev_` + the hex SHA-256 of the
  * code (68 characters): still one user per code, and it fits the openid column (128).
  */
-export function devOpenidOf(code: string): string {
+function devOpenidOf(code: string): string {
   const readable = [...code].length <= DEV_READABLE_CODE_MAX && !/[\u0000-\u001f\u007f]/.test(code);
   return readable ? `dev_${code}` : `dev_${createHash('sha256').update(code, 'utf8').digest('hex')}`;
 }

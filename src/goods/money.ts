@@ -1,7 +1,7 @@
 import { registerDecorator, ValidationOptions } from 'class-validator';
 
 /** The largest price numeric(12,2) holds. */
-export const MAX_MONEY = '9999999999.99';
+const MAX_MONEY = '9999999999.99';
 
 const DECIMAL = /^(0|[1-9]\d{0,9})(\.\d{1,2})?$/;
 

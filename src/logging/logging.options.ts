@@ -10,7 +10,7 @@ import { requestIdOf } from './request-id';
  * passwords, WeChat's encrypted data and its iv, the app secret. Used both for
  * object redaction and for the query strings of logged URLs.
  */
-export const SECRET_FIELDS = [
+const SECRET_FIELDS = [
   'authorization',
   'cookie',
   'password',

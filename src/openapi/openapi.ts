@@ -10,7 +10,7 @@ import { ErrorResponse } from './error-response';
 
 /** Swagger UI at /docs, the OpenAPI document at /docs-json (outside the /api prefix). */
 export const DOCS_PATH = 'docs';
-export const DOCS_JSON_PATH = 'docs-json';
+const DOCS_JSON_PATH = 'docs-json';
 
 const BEARER = 'bearer';
 const ERROR_SCHEMA = { $ref: `#/components/schemas/${ErrorResponse.name}` };

@@ -10,7 +10,7 @@ import { UserEntity } from './entities/user.entity';
  * transaction-scoped advisory lock first, so two admins demoting each other at the same
  * moment are serialised and the second finds itself the last one.
  */
-export const ADMIN_CHANGE_LOCK_SQL = `SELECT pg_advisory_xact_lock(hashtext('wxmall.users.enabled-admins'))`;
+const ADMIN_CHANGE_LOCK_SQL = `SELECT pg_advisory_xact_lock(hashtext('wxmall.users.enabled-admins'))`;
 
 export interface NewAccount {
   username: string;

@@ -6,14 +6,14 @@ import { WechatTokenRepository, StoredAccessToken } from './wechat-token.reposit
 import { WechatApiError, WechatUnavailableError } from './wechat.errors';
 
 /** Renew this long before the token expires, so a token is never used at its last second. */
-export const RENEW_MARGIN_MS = 5 * 60_000;
+const RENEW_MARGIN_MS = 5 * 60_000;
 /** A token this close to its end is not used at all: renewing it is no longer optional. */
-export const EXPIRY_SAFETY_MS = 30_000;
+const EXPIRY_SAFETY_MS = 30_000;
 /**
  * stable_token in its normal mode hands back the current token while WeChat considers it
  * valid, also within our margin; ask again at most this often while the token still works.
  */
-export const MIN_RECHECK_MS = 60_000;
+const MIN_RECHECK_MS = 60_000;
 
 /** errcodes that mean "this access token is not (or no longer) valid". */
 const INVALID_TOKEN_ERRCODES = new Set([40001, 42001, 40014]);

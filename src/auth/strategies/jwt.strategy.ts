@@ -3,7 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-jwt';
 import type { AuthUser } from '../../common/auth-user';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { InvalidAccessTokenError } from '../auth.errors';
+import { AccessTokenInvalidError } from '../auth.errors';
 import { JWT_STRATEGY } from '../auth.constants';
 import { AccessTokenClaims, SessionsService } from '../sessions.service';
 
@@ -43,7 +43,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
 
   async validate(claims: AccessTokenClaims): Promise<AuthenticatedToken> {
     const user = await this.sessions.resolvePrincipal(claims);
-    if (!user) throw new InvalidAccessTokenError();
+    if (!user) throw new AccessTokenInvalidError();
     return { user, exp: claims.exp };
   }
 }

@@ -29,20 +29,5 @@ export function domainError(status: number, code: string, defaultMessage: string
   };
 }
 
-/** A domain error whose code is chosen where it is thrown. */
-function domainErrorWithCode(status: number, defaultMessage: string, defaultCode: string) {
-  return class extends DomainError {
-    readonly status = status;
-    readonly code: string;
-    constructor(message: string = defaultMessage, code: string = defaultCode) {
-      super(message);
-      this.code = code;
-    }
-  };
-}
-
-export class UnauthorizedError extends domainErrorWithCode(401, 'Unauthorized', 'UNAUTHORIZED') {}
-export class ForbiddenError extends domainErrorWithCode(403, 'Forbidden', 'FORBIDDEN') {}
-export class NotFoundError extends domainErrorWithCode(404, 'Not found', 'NOT_FOUND') {}
-export class ConflictError extends domainErrorWithCode(409, 'Conflict', 'CONFLICT') {}
-export class BadRequestError extends domainErrorWithCode(400, 'Bad request', 'BAD_REQUEST') {}
+/** A route's @Roles() does not include the caller's role. */
+export class RoleForbiddenError extends domainError(403, 'ROLE_FORBIDDEN', 'Your role does not allow this') {}

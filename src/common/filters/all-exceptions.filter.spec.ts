@@ -2,7 +2,9 @@ import { BadRequestException, HttpException, Logger, ServiceUnavailableException
 import { ThrottlerException } from '@nestjs/throttler';
 import { QueryFailedError } from 'typeorm';
 import { afterEach, beforeEach, describe, expect, it, MockInstance, vi } from 'vitest';
-import { UnauthorizedError } from '../errors';
+import { domainError } from '../errors';
+
+class TokenExpiredTestError extends domainError(401, 'TOKEN_EXPIRED', 'Token expired') {}
 import { AllExceptionsFilter } from './all-exceptions.filter';
 
 class FakeReply {
@@ -102,7 +104,7 @@ describe(AllExceptionsFilter.name, () => {
   });
 
   it('should keep a domain error’s status, code and headers', () => {
-    sut.catch(new UnauthorizedError('Token expired', 'TOKEN_EXPIRED'), hostFor(reply));
+    sut.catch(new TokenExpiredTestError(), hostFor(reply));
     expect(reply.statusCode).toBe(401);
     expect(reply.payload).toEqual({ statusCode: 401, message: 'Token expired', error: 'Unauthorized', code: 'TOKEN_EXPIRED' });
   });

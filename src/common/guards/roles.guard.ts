@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { AuthUser, Role } from '../auth-user';
 import { ROLES_KEY } from '../decorators/roles.decorator';
-import { ForbiddenError } from '../errors';
+import { RoleForbiddenError } from '../errors';
 
 /** Enforces @Roles(): the caller's role comes from the database (via the JWT strategy), not from a token claim. */
 @Injectable()
@@ -13,7 +13,7 @@ export class RolesGuard implements CanActivate {
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]);
     if (!roles || roles.length === 0) return true;
     const user = context.switchToHttp().getRequest().user as AuthUser | undefined;
-    if (!user || !roles.includes(user.role)) throw new ForbiddenError('Your role does not allow this', 'ROLE_FORBIDDEN');
+    if (!user || !roles.includes(user.role)) throw new RoleForbiddenError();
     return true;
   }
 }
