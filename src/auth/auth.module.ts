@@ -10,6 +10,7 @@ import { AccessTokenAuthenticator } from './access-token.authenticator';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
+import { hs256Key } from './jwt-key';
 import { PrincipalCache } from './principal-cache';
 import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
@@ -24,7 +25,7 @@ import { UserAccessListener } from './user-access.listener';
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        secret: config.jwt.secret,
+        secret: hs256Key(config.jwt.secret),
         signOptions: { algorithm: 'HS256' },
         verifyOptions: { algorithms: ['HS256'] },
       }),

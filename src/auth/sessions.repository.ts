@@ -26,13 +26,15 @@ export class SessionsRepository {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  /** A new session (token family) with its first refresh token. */
+  /** A new session (token family) with its first refresh token, in one statement (one round trip, atomic). */
   async create(userId: string, userAgent: string | null, tokenHash: Buffer, expiresAt: Date): Promise<string> {
-    return this.dataSource.transaction(async (tx) => {
-      const [{ id }] = await tx.query(`INSERT INTO sessions (user_id, user_agent) VALUES ($1, $2) RETURNING id`, [userId, userAgent]);
-      await tx.query(`INSERT INTO refresh_tokens (token_hash, session_id, expires_at) VALUES ($1, $2, $3)`, [tokenHash, id, expiresAt]);
-      return id as string;
-    });
+    const [{ id }]: { id: string }[] = await this.dataSource.query(
+      `WITH s AS (INSERT INTO sessions (user_id, user_agent) VALUES ($1, $2) RETURNING id),
+            t AS (INSERT INTO refresh_tokens (token_hash, session_id, expires_at) SELECT $3, id, $4 FROM s)
+       SELECT id FROM s`,
+      [userId, userAgent, tokenHash, expiresAt],
+    );
+    return id;
   }
 
   /**

@@ -1,4 +1,4 @@
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, ObjectLiteral, Repository } from 'typeorm';
 
 /**
  * Runs raw SQL and returns its rows, whatever the statement. TypeORM's `query()` answers
@@ -20,4 +20,24 @@ export async function queryRows<T = Record<string, unknown>>(on: DataSource | En
 /** Makes `%`, `_` and the escape character itself literal in a LIKE/ILIKE pattern (default escape `\`). */
 export function escapeLike(term: string): string {
   return term.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * `RETURNING`/`SELECT` list of every column of an entity, aliased to its property names, so a
+ * raw statement's row can be turned into the entity by `hydrateRow` without a second query.
+ */
+export function entityColumns(repo: Repository<ObjectLiteral>, alias?: string): string {
+  const prefix = alias ? `${alias}.` : '';
+  return repo.metadata.columns.map((c) => `${prefix}${c.databaseName} AS "${c.propertyName}"`).join(', ');
+}
+
+/** The entity of a raw row selected with `entityColumns`, values converted as TypeORM would (dates, numbers). */
+export function hydrateRow<T extends ObjectLiteral>(repo: Repository<T>, row: Record<string, unknown>): T {
+  const driver = repo.manager.connection.driver;
+  const entity = repo.create();
+  for (const column of repo.metadata.columns) {
+    const value = row[column.propertyName];
+    column.setEntityValue(entity, value === null || value === undefined ? value : driver.prepareHydratedValue(value, column));
+  }
+  return entity;
 }

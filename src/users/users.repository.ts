@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { SecretBox } from '../common/crypto/secret-box';
+import { entityColumns, hydrateRow } from '../database/sql';
 import { UserEntity } from './entities/user.entity';
 import type { ProfilePatch } from './dto/update-profile.dto';
 
@@ -63,16 +64,16 @@ export class UsersRepository {
       values.push(p);
       updates.push(`${column} = COALESCE(EXCLUDED.${column}, users.${column})`);
     }
-    const rows: { id: string; inserted: boolean }[] = await this.repo.query(
+    // One round trip: the row comes back whole, so login needs no second SELECT.
+    const rows: (Record<string, unknown> & { inserted: boolean })[] = await this.repo.query(
       `INSERT INTO users (${columns.join(', ')}) VALUES (${values.join(', ')})
        ON CONFLICT (openid) DO UPDATE SET ${updates.join(', ')}
        WHERE users.disabled = false
-       RETURNING id, (xmax = 0) AS inserted`,
+       RETURNING ${entityColumns(this.repo, 'users')}, (xmax = 0) AS inserted`,
       params,
     );
     if (rows.length === 0) return { kind: 'disabled' };
-    const user = await this.repo.findOneByOrFail({ id: rows[0].id });
-    return { kind: 'upserted', user, isNew: rows[0].inserted };
+    return { kind: 'upserted', user: hydrateRow(this.repo, rows[0]), isNew: rows[0].inserted };
   }
 
   /** Applies a validated patch; returns null when the user is gone. */

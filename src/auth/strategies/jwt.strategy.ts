@@ -5,6 +5,7 @@ import type { AuthUser } from '../../common/auth-user';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { AccessTokenInvalidError } from '../auth.errors';
 import { JWT_STRATEGY } from '../auth.constants';
+import { hs256Key } from '../jwt-key';
 import { AccessTokenClaims, SessionsService } from '../sessions.service';
 
 /** `Authorization: Bearer <token>`, or `JWT <token>` as django-rest-framework-jwt clients send it. */
@@ -34,7 +35,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
   ) {
     super({
       jwtFromRequest: extractAccessToken,
-      secretOrKey: config.jwt.secret,
+      // passport-jwt hands it to jsonwebtoken, which takes a KeyObject (its typings say string | Buffer).
+      secretOrKey: hs256Key(config.jwt.secret) as unknown as string,
       // Pinned: `none` and asymmetric algorithms are refused whatever the token's header says.
       algorithms: ['HS256'],
       ignoreExpiration: !config.jwt.verifyExpiration,
