@@ -1,22 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeJwt, signJwt, unsignedJwt } from '../support/jwt';
 import { answerOrLockWait, openLockHolder } from '../support/locks';
 import { PRINCIPAL_TTL_MS } from '../../src/auth/principal-cache';
-import { startTestApp, TEST_JWT_SECRET, TestApp } from '../support/test-app';
+import { TEST_JWT_SECRET, useTestApp } from '../support/test-app';
 
 const now = () => Math.floor(Date.now() / 1000);
 
 describe('access and refresh tokens', () => {
-  let t: TestApp;
+  const t = useTestApp();
   const me = (token: string, scheme = 'Bearer') => t.request('GET', '/api/users/me', { headers: { authorization: `${scheme} ${token}` } });
   const refresh = (refreshToken: string) => t.request('POST', '/api/auth/refresh', { body: { refreshToken } });
-
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  beforeEach(async () => t.reset());
-  afterAll(async () => t.close());
 
   describe('access tokens', () => {
     it('should carry sub, sid, iat and exp, signed with HS256', async () => {
@@ -267,14 +261,9 @@ describe('access and refresh tokens', () => {
 });
 
 describe('JWT_VERIFY_EXPIRATION=false', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ env: { JWT_VERIFY_EXPIRATION: 'false', JWT_ACCESS_TTL: '15m', JWT_REFRESH_TTL: '1h' } });
-  });
-  afterAll(async () => t.close());
+  const t = useTestApp({ env: { JWT_VERIFY_EXPIRATION: 'false', JWT_ACCESS_TTL: '15m', JWT_REFRESH_TTL: '1h' } });
 
   it('should accept an expired access token (the seed recipe’s setting) and use the configured lifetime', async () => {
-    await t.reset();
     const pair = await t.login('o_lenient');
     expect(pair.expiresIn).toBe(900);
     const expired = signJwt({ ...decodeJwt(pair.accessToken), exp: now() - 60 }, TEST_JWT_SECRET);
@@ -283,7 +272,6 @@ describe('JWT_VERIFY_EXPIRATION=false', () => {
   });
 
   it('should still end the session at its refresh lifetime: the access token never outlives it', async () => {
-    await t.reset();
     const pair = await t.login('o_lenient_end');
     const me = () => t.request('GET', '/api/users/me', { token: pair.accessToken });
     t.clock.advance(3600_000 - 60_000);

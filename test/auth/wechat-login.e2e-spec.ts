@@ -1,20 +1,14 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DevWechatServer } from '../../src/dev/dev-wechat.server';
 import { FakeWechatServer } from '../support/fake-wechat.server';
-import { startTestApp, TEST_APPID, TEST_WECHAT_SECRET, TestApp } from '../support/test-app';
+import { startTestAppForTest, TEST_APPID, TEST_WECHAT_SECRET, useTestApp } from '../support/test-app';
 
 const LOGIN = '/api/auth/wechat/login';
 
 describe('POST /api/auth/wechat/login', () => {
-  let t: TestApp;
+  const t = useTestApp();
   const userCount = async () => Number((await t.dataSource.query('SELECT count(*)::int AS n FROM users'))[0].n);
-
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  beforeEach(async () => t.reset());
-  afterAll(async () => t.close());
 
   it('should create the user on first login and find it on the next', async () => {
     const first = await t.request('POST', LOGIN, { body: { code: t.fake.issueCode('o_first', 'u_first') } });
@@ -127,31 +121,23 @@ describe('POST /api/auth/wechat/login', () => {
   });
 
   it('should give up on a WeChat that never answers within 3 × timeout + 1 s', async () => {
-    const short = await startTestApp({ env: { WECHAT_TIMEOUT_MS: '300' }, fake: t.fake });
-    try {
-      t.fake.failNext({ kind: 'slow', ms: 10_000 }, { kind: 'slow', ms: 10_000 }, { kind: 'slow', ms: 10_000 });
-      const started = performance.now();
-      const res = await short.request('POST', LOGIN, { body: { code: t.fake.issueCode('o_slow') } });
-      const elapsed = performance.now() - started;
-      expect(res.status).toBe(503);
-      expect(res.body.code).toBe('WECHAT_UNAVAILABLE');
-      // A bound, not a speed measurement: it must not hang on the slow server.
-      expect(elapsed).toBeLessThan(3 * 300 + 1000);
-      expect(await userCount()).toBe(0);
-    } finally {
-      await short.close();
-    }
+    const short = await startTestAppForTest({ env: { WECHAT_TIMEOUT_MS: '300' }, fake: t.fake });
+    t.fake.failNext({ kind: 'slow', ms: 10_000 }, { kind: 'slow', ms: 10_000 }, { kind: 'slow', ms: 10_000 });
+    const started = performance.now();
+    const res = await short.request('POST', LOGIN, { body: { code: t.fake.issueCode('o_slow') } });
+    const elapsed = performance.now() - started;
+    expect(res.status).toBe(503);
+    expect(res.body.code).toBe('WECHAT_UNAVAILABLE');
+    // A bound, not a speed measurement: it must not hang on the slow server.
+    expect(elapsed).toBeLessThan(3 * 300 + 1000);
+    expect(await userCount()).toBe(0);
   });
 
   it('should answer 503 when WeChat is unreachable', async () => {
-    const down = await startTestApp({ env: { WECHAT_API_BASE: 'http://127.0.0.1:1', WECHAT_TIMEOUT_MS: '300' } });
-    try {
-      const res = await down.request('POST', LOGIN, { body: { code: 'anything' } });
-      expect(res.status).toBe(503);
-      expect(res.body.code).toBe('WECHAT_UNAVAILABLE');
-    } finally {
-      await down.close();
-    }
+    const down = await startTestAppForTest({ env: { WECHAT_API_BASE: 'http://127.0.0.1:1', WECHAT_TIMEOUT_MS: '300' } });
+    const res = await down.request('POST', LOGIN, { body: { code: 'anything' } });
+    expect(res.status).toBe(503);
+    expect(res.body.code).toBe('WECHAT_UNAVAILABLE');
   });
 
   it('should create exactly one user for 40 concurrent first logins of one openid', async () => {
@@ -227,18 +213,11 @@ describe('POST /api/auth/wechat/login', () => {
 
 describe('POST /api/auth/wechat/login with the development fake of WeChat', () => {
   const devFake = new DevWechatServer({ appid: TEST_APPID, secret: TEST_WECHAT_SECRET });
-  let t: TestApp;
+  // Registered before the app: listening before it starts, closed after it closes (after-hooks run in reverse).
+  beforeAll(async () => devFake.listen());
+  afterAll(async () => devFake.close());
+  const t = useTestApp({ fake: devFake });
   const login = (code: string) => t.request('POST', LOGIN, { body: { code } });
-
-  beforeAll(async () => {
-    await devFake.listen();
-    t = await startTestApp({ fake: devFake });
-  });
-  beforeEach(async () => t.reset());
-  afterAll(async () => {
-    await t?.close();
-    await devFake.close();
-  });
 
   it('should map an ordinary code to the openid dev_<code>, the same user every time', async () => {
     const first = await login('alice');

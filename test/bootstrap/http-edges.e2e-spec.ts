@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BODY_LIMIT_BYTES } from '../../src/bootstrap';
-import { startTestApp, useTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 describe('HTTP edges: input limits, error shapes, headers, request ids', () => {
   const t = useTestApp({ env: { CORS_ORIGINS: 'https://shop.example.com, https://admin.example.com' } });
@@ -90,11 +90,7 @@ describe('HTTP edges: input limits, error shapes, headers, request ids', () => {
 });
 
 describe('HTTP edges without CORS_ORIGINS', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => t.close());
+  const t = useTestApp();
 
   it('should send no CORS headers (mini programs do not need them)', async () => {
     const res = await t.request('GET', '/api/health', { headers: { origin: 'https://shop.example.com' } });

@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { inject } from 'vitest';
 import { childPids, cleanEnv, commandLine, ensureBuilt, freePort, MAIN_JS, Spawned, spawnProcess, waitForStatus } from '../support/processes';
-import { TcpProxy } from '../support/tcp-proxy';
+import { DatabaseProxy } from '../support/tcp-proxy';
 
 /** The app's connections, as PostgreSQL sees them (data-source-options.ts names them). */
 const APP_CONNECTIONS = `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'wxmall-api'`;
@@ -48,8 +48,7 @@ describe('the server process', () => {
 
   describe('SIGTERM', () => {
     describe('with its database behind a proxy that sees how each connection ends', () => {
-      const target = new URL(inject('databaseUrl'));
-      const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+      const proxy = new DatabaseProxy(inject('databaseUrl'));
       const observer = new Client({ connectionString: inject('databaseUrl'), application_name: 'wxmall-process-test' });
       beforeAll(async () => {
         await proxy.up();
@@ -63,10 +62,7 @@ describe('the server process', () => {
 
       it('should exit 0 when sent to the process `npm start` began, having closed its pool', async () => {
         const port = await freePort();
-        const viaProxy = new URL(inject('databaseUrl'));
-        viaProxy.hostname = '127.0.0.1';
-        viaProxy.port = String(proxy.port);
-        const { npm, serverPid } = await npmStart(port, { DATABASE_URL: viaProxy.toString() });
+        const { npm, serverPid } = await npmStart(port, { DATABASE_URL: proxy.url });
         const login = await fetch(`http://127.0.0.1:${port}/api/auth/wechat/login`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },

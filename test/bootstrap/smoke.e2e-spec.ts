@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestApp, TestApp } from '../support/test-app';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/test-app';
 
 describe('smoke', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  beforeEach(async () => t.reset());
-  afterAll(async () => t.close());
+  const t = useTestApp();
 
   it('should answer health', async () => {
     const res = await t.request('GET', '/api/health');

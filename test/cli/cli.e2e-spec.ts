@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { runCli } from '../../src/cli';
 import { passwordLogin } from '../support/factories';
-import { startTestApp, useTestApp, TEST_JWT_SECRET, TestApp } from '../support/test-app';
+import { TEST_JWT_SECRET, useTestApp } from '../support/test-app';
 
 /** `npm run cli -- create-admin <username>`, run in-process against the test database. */
 describe('operator CLI: create-admin', () => {

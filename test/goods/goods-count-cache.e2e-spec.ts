@@ -1,34 +1,32 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
-import { CLOCK, Clock } from '../../src/common/clock';
 import { PLANNER_SETTINGS, ReadPlan } from '../../src/goods/goods-sql';
 import { signInAccount, TestAccount } from '../support/factories';
-import { startTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 const TTL_MS = 60_000;
 /** Matches every seeded name; more than three characters, so the planner cannot size it. */
 const EVERY_NAME = '鲜牛奶';
 
 describe('goods count cache (GOODS_COUNT_CACHE_SECONDS)', () => {
-  let t: TestApp;
+  const t = useTestApp({ env: { GOODS_COUNT_CACHE_SECONDS: String(TTL_MS / 1000) } });
   let staff: TestAccount;
   let now = Date.now();
 
-  beforeAll(async () => {
-    t = await startTestApp({ env: { GOODS_COUNT_CACHE_SECONDS: String(TTL_MS / 1000) } });
-    // The app's clock, moved by the tests: the cache's TTL ends when a test says so.
-    vi.spyOn(t.app.get<Clock>(CLOCK), 'now').mockImplementation(() => now);
+  beforeAll(() => {
+    // The app's clock, held still and moved by the tests: the cache's TTL ends when a test says so,
+    // to the millisecond (t.clock.advance would let real time run on between the steps).
+    vi.spyOn(t.clock, 'now').mockImplementation(() => now);
   });
   beforeEach(async () => {
     // An hour on for each test: nothing an earlier test left in the cache is remembered.
     now += 3600_000;
-    await t.reset();
     staff = await signInAccount(t, 'staff');
     await t.dataSource.query(`INSERT INTO goods (name, price) SELECT $1 || i, 1 FROM generate_series(1, 10050) AS i`, [EVERY_NAME]);
   });
   afterAll(async () => {
+    // Runs before useTestApp closes the app (after-hooks run in reverse).
     vi.restoreAllMocks();
     await t.reset();
-    await t.close();
   });
 
   const list = async (query = '') => {

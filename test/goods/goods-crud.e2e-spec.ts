@@ -1,22 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { signInAccount, TestAccount } from '../support/factories';
 import { openLockHolder, waitForLockWaiters } from '../support/locks';
-import { startTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 const VALID = { name: '红富士苹果 5kg', price: 39.9, stock: 12, category: '水果', onSale: true, description: '脆甜', imageUrl: 'https://img.example.com/a.jpg' };
 
 describe('goods CRUD', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let staff: TestAccount;
 
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
   beforeEach(async () => {
-    await t.reset();
     staff = await signInAccount(t, 'staff');
   });
-  afterAll(async () => t.close());
 
   const create = (body: unknown, headers?: Record<string, string>, token = staff.token) => t.request('POST', '/api/goods', { token, body, headers });
   const count = async () => Number((await t.dataSource.query('SELECT count(*)::int AS n FROM goods'))[0].n);

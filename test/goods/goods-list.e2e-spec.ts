@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { insertGoods, signInAccount } from '../support/factories';
-import { startTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 const NAMES = [
   '红富士苹果', '苹果汁 1L', '青苹果', '苹', '果苹', '牛奶', '酸奶', '奶粉', '纯牛奶 250ml', '三文鱼刺身', '三文治',
@@ -8,17 +8,12 @@ const NAMES = [
 ];
 
 describe('goods list', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let token: string;
 
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
   beforeEach(async () => {
-    await t.reset();
     token = (await t.login('o_reader')).accessToken;
   });
-  afterAll(async () => t.close());
 
   const list = (query: Record<string, string | number | boolean> = {}) =>
     t.request('GET', `/api/goods?${new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]))}`, { token });

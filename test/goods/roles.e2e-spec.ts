@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { insertGoods, signInAccount } from '../support/factories';
-import { startTestApp, TestApp } from '../support/test-app';
+import { startTestAppForTest, useTestApp } from '../support/test-app';
 
 type Caller = 'anonymous' | 'user' | 'staff' | 'admin';
 
@@ -9,16 +9,12 @@ type Caller = 'anonymous' | 'user' | 'staff' | 'admin';
  * admins manage users. Anonymous callers get 401, signed-in callers without the role 403.
  */
 describe('role matrix', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let tokens: Record<Caller, string | undefined>;
   let goodsId: string;
   let targetUserId: string;
 
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
   beforeEach(async () => {
-    await t.reset();
     const user = await t.login('o_plain_user');
     tokens = {
       anonymous: undefined,
@@ -29,7 +25,6 @@ describe('role matrix', () => {
     [goodsId] = await insertGoods(t, [{ name: '牛奶' }]);
     targetUserId = user.user.id;
   });
-  afterAll(async () => t.close());
 
   let seq = 0;
   const routes: { name: string; call: () => [string, string, unknown?]; allowed: Caller[]; ok: number }[] = [
@@ -71,12 +66,8 @@ describe('role matrix', () => {
     const staff = await signInAccount(t, 'staff');
     await t.dataSource.query(`UPDATE users SET role = 'user' WHERE id = $1`, [staff.id]);
     // Another instance (or this one after its cache window) reads the role afresh.
-    const other = await startTestApp({ fake: t.fake });
-    try {
-      const res = await other.request('POST', '/api/goods', { token: staff.token, body: { name: '奶', price: 1 } });
-      expect(res.status).toBe(403);
-    } finally {
-      await other.close();
-    }
+    const other = await startTestAppForTest({ fake: t.fake });
+    const res = await other.request('POST', '/api/goods', { token: staff.token, body: { name: '奶', price: 1 } });
+    expect(res.status).toBe(403);
   });
 });

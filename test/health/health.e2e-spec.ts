@@ -1,14 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { TcpProxy } from '../support/tcp-proxy';
-import { startTestApp, TestApp } from '../support/test-app';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DatabaseProxy } from '../support/tcp-proxy';
+import { useTestApp } from '../support/test-app';
 
 describe('GET /api/health', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => t.close());
+  const t = useTestApp();
 
   it('should answer 200 with the database up, without a token', async () => {
     const res = await t.request('GET', '/api/health');
@@ -20,23 +15,14 @@ describe('GET /api/health', () => {
 describe('GET /api/health with the database down', () => {
   // A second app reaches the test database through a TCP proxy the test can cut, so it
   // starts normally (and runs its migrations) and then sees its database refuse connections.
-  const target = new URL(inject('databaseUrl'));
-  const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-  let t: TestApp;
-  beforeAll(async () => {
-    await proxy.up();
-    t = await startTestApp({
-      configure: (config) => {
-        const url = new URL(inject('databaseUrl'));
-        url.hostname = '127.0.0.1';
-        url.port = String(proxy.port);
-        config.databaseUrl = url.toString();
-      },
-    });
-  });
-  afterAll(async () => {
-    await t.close();
-    await proxy.down();
+  const proxy = new DatabaseProxy(inject('databaseUrl'));
+  // Registered before the app: up before it starts, down after it closes (after-hooks run in reverse).
+  beforeAll(async () => proxy.up());
+  afterAll(async () => proxy.down());
+  const t = useTestApp({
+    configure: (config) => {
+      config.databaseUrl = proxy.url;
+    },
   });
 
   it('should answer 503 while the database refuses connections, and 200 again when it is back', async () => {

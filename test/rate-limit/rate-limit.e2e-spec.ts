@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { startTestApp, TestApp } from '../support/test-app';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startTestAppForTest, TestApp } from '../support/test-app';
 
 const LIMIT = 3;
 
@@ -19,16 +19,12 @@ function expectThrottled(res: { status: number; body: any; headers: Headers }) {
 }
 
 describe('login rate limits', () => {
-  const apps: TestApp[] = [];
+  // A fresh app (fresh counters) for each test, closed when the test finishes.
   const start = async (env: Record<string, string> = {}, fake?: TestApp['fake']) => {
-    const t = await startTestApp({ env: { AUTH_RATE_LIMIT: String(LIMIT), ...env }, fake });
-    apps.push(t);
+    const t = await startTestAppForTest({ env: { AUTH_RATE_LIMIT: String(LIMIT), ...env }, fake });
     await t.reset();
     return t;
   };
-  afterEach(async () => {
-    for (const t of apps.splice(0).reverse()) await t.close();
-  });
 
   it('should answer 429 with Retry-After past AUTH_RATE_LIMIT a minute, before WeChat is called', async () => {
     const t = await start();

@@ -59,3 +59,19 @@ export class TcpProxy {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }
+
+/** A TcpProxy in front of the PostgreSQL server of `databaseUrl`, which hands out that URL through itself. */
+export class DatabaseProxy extends TcpProxy {
+  constructor(private readonly databaseUrl: string) {
+    const target = new URL(databaseUrl);
+    super(target.hostname, Number(target.port || 5432));
+  }
+
+  /** The database URL, reached through this proxy (once it is up). */
+  get url(): string {
+    const url = new URL(this.databaseUrl);
+    url.hostname = '127.0.0.1';
+    url.port = String(this.port);
+    return url.toString();
+  }
+}

@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
+import { afterAll, beforeAll, beforeEach, inject, onTestFinished } from 'vitest';
 import { createApp } from '../../src/bootstrap';
 import type { AppConfig } from '../../src/config/app-config';
 import { loadConfig } from '../../src/config/load-config';
@@ -151,6 +151,16 @@ export function useTestApp(options: TestAppOptions = {}): TestApp {
       return Reflect.get(current, property);
     },
   });
+}
+
+/**
+ * Another app started inside a test (a second instance, or one with other settings), closed
+ * when the test finishes, passed or failed. The file's own app comes from useTestApp.
+ */
+export async function startTestAppForTest(options: TestAppOptions = {}): Promise<TestApp> {
+  const app = await startTestApp(options);
+  onTestFinished(() => app.close());
+  return app;
 }
 
 /** Empties the data tables; `migrations` and `typeorm_metadata` describe the schema and stay. */

@@ -1,14 +1,15 @@
 import { Logger } from '@nestjs/common';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { WechatTokenRepository } from '../../src/wechat/wechat-token.repository';
-import { startTestApp, TEST_APPID, TestApp } from '../support/test-app';
+import { TEST_APPID, useTestApp } from '../support/test-app';
 import { loginWithKey, readableForms, sealOpenData, userRow, watermark } from '../support/open-data';
 
 const PHONE = '/api/users/me/phone';
 const CN = { phoneNumber: '13800138000', purePhoneNumber: '13800138000', countryCode: '86' };
 
 describe('POST /api/users/me/phone', () => {
-  let t: TestApp;
+  // A timeout that a loaded CI machine cannot hit: a retried single-use code would answer 40029.
+  const t = useTestApp({ env: { WECHAT_TIMEOUT_MS: '3000' } });
   const seen: string[] = [];
   const post = async (token: string, body: unknown) => {
     const res = await t.request('POST', PHONE, { token, body });
@@ -17,13 +18,6 @@ describe('POST /api/users/me/phone', () => {
   };
   const storedToken = async (): Promise<string | null> =>
     (await t.app.get(WechatTokenRepository).find(TEST_APPID))?.token ?? null;
-
-  beforeAll(async () => {
-    // A timeout that a loaded CI machine cannot hit: a retried single-use code would answer 40029.
-    t = await startTestApp({ env: { WECHAT_TIMEOUT_MS: '3000' } });
-  });
-  beforeEach(async () => t.reset());
-  afterAll(async () => t.close());
 
   describe('with a code (getPhoneNumber button)', () => {
     it('should set the phone from WeChat with the app access token', async () => {

@@ -1,24 +1,19 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { todayInShanghai } from '../../src/users/dto/is-past-date';
-import { startTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 describe('/api/users/me', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let token: string;
   let userId: string;
   const patch = (body: unknown) => t.request('PATCH', '/api/users/me', { token, body });
   const row = async () => (await t.dataSource.query(`SELECT * FROM users WHERE id = $1`, [userId]))[0];
 
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
   beforeEach(async () => {
-    await t.reset();
     const pair = await t.login('o_profile');
     token = pair.accessToken;
     userId = pair.user.id;
   });
-  afterAll(async () => t.close());
 
   it('should return the caller with every field of User, absent values null', async () => {
     const res = await t.request('GET', '/api/users/me', { token });

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { insertAccount, passwordLogin, signInAccount, TestAccount } from '../support/factories';
 import { PRINCIPAL_TTL_MS } from '../../src/auth/principal-cache';
 import { openLockHolder, waitForLockWaiters } from '../support/locks';
-import { HttpResponse, startTestApp, TestApp } from '../support/test-app';
+import { HttpResponse, startTestApp, startTestAppForTest, TestApp, useTestApp } from '../support/test-app';
 
 describe('staff accounts and admin user management', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  beforeEach(async () => t.reset());
-  afterAll(async () => t.close());
+  const t = useTestApp();
 
   const token = (body: unknown) => t.request('POST', '/api/auth/token', { body });
 
@@ -163,36 +157,32 @@ describe('staff accounts and admin user management', () => {
     it('should disable a user: tokens refused at once here, within 5 s elsewhere, logins 403, sessions revoked', async () => {
       const staff = await signInAccount(t, 'staff');
       const mini = await t.login('o_mini_dis');
-      const other = await startTestApp({ fake: t.fake });
-      try {
-        const meOn = (app: TestApp, tok: string) => app.request('GET', '/api/users/me', { token: tok });
-        expect((await meOn(other, staff.token)).status).toBe(200);
-        for (const id of [staff.id, mini.user.id]) {
-          const res = await t.request('PATCH', `/api/users/${id}`, { token: admin.token, body: { disabled: true } });
-          expect(res.status).toBe(200);
-          expect(res.body.disabled).toBe(true);
-        }
-        expect((await meOn(t, staff.token)).status).toBe(401);
-        expect((await meOn(t, mini.accessToken)).status).toBe(401);
-        // The other instance answers from its principal cache until it expires (4 s), then asks the database.
-        other.clock.advance(PRINCIPAL_TTL_MS);
-        expect((await meOn(other, staff.token)).status).toBe(401);
-
-        const login = await t.request('POST', '/api/auth/token', { body: { username: staff.username, password: staff.password } });
-        expect(login.status).toBe(403);
-        expect(login.body.code).toBe('USER_DISABLED');
-        const refresh = await t.request('POST', '/api/auth/refresh', { body: { refreshToken: staff.refreshToken } });
-        expect(refresh.status).toBe(401);
-        const wechat = await t.request('POST', '/api/auth/wechat/login', { body: { code: t.fake.issueCode('o_mini_dis') } });
-        expect(wechat.status).toBe(403);
-        expect(wechat.body.code).toBe('USER_DISABLED');
-
-        // Enabled again: a new login works.
-        await t.request('PATCH', `/api/users/${staff.id}`, { token: admin.token, body: { disabled: false } });
-        expect((await passwordLogin(t, staff.username, staff.password)).user.disabled).toBe(false);
-      } finally {
-        await other.close();
+      const other = await startTestAppForTest({ fake: t.fake });
+      const meOn = (app: TestApp, tok: string) => app.request('GET', '/api/users/me', { token: tok });
+      expect((await meOn(other, staff.token)).status).toBe(200);
+      for (const id of [staff.id, mini.user.id]) {
+        const res = await t.request('PATCH', `/api/users/${id}`, { token: admin.token, body: { disabled: true } });
+        expect(res.status).toBe(200);
+        expect(res.body.disabled).toBe(true);
       }
+      expect((await meOn(t, staff.token)).status).toBe(401);
+      expect((await meOn(t, mini.accessToken)).status).toBe(401);
+      // The other instance answers from its principal cache until it expires (4 s), then asks the database.
+      other.clock.advance(PRINCIPAL_TTL_MS);
+      expect((await meOn(other, staff.token)).status).toBe(401);
+
+      const login = await t.request('POST', '/api/auth/token', { body: { username: staff.username, password: staff.password } });
+      expect(login.status).toBe(403);
+      expect(login.body.code).toBe('USER_DISABLED');
+      const refresh = await t.request('POST', '/api/auth/refresh', { body: { refreshToken: staff.refreshToken } });
+      expect(refresh.status).toBe(401);
+      const wechat = await t.request('POST', '/api/auth/wechat/login', { body: { code: t.fake.issueCode('o_mini_dis') } });
+      expect(wechat.status).toBe(403);
+      expect(wechat.body.code).toBe('USER_DISABLED');
+
+      // Enabled again: a new login works.
+      await t.request('PATCH', `/api/users/${staff.id}`, { token: admin.token, body: { disabled: false } });
+      expect((await passwordLogin(t, staff.username, staff.password)).user.disabled).toBe(false);
     });
 
     it('should answer 400 for a malformed id or body, 404 for a missing user', async () => {

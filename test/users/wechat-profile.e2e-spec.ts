@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestApp, useTestApp, TestApp } from '../support/test-app';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/test-app';
 import { flipBit, loginWithKey, readableForms, sealOpenData, signRawData, userRow, watermark } from '../support/open-data';
 
 const PROFILE = '/api/users/me/wechat-profile';
@@ -22,7 +22,7 @@ function profilePayload(openid: string, extra: Record<string, unknown> = {}) {
 }
 
 describe('POST /api/users/me/wechat-profile', () => {
-  let t: TestApp;
+  const t = useTestApp();
   /** Every response body seen, to check that no session_key ever leaves the server. */
   const seen: string[] = [];
   /** Every session_key WeChat handed out in this file. */
@@ -37,12 +37,6 @@ describe('POST /api/users/me/wechat-profile', () => {
     seen.push(res.text);
     return res;
   };
-
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  beforeEach(async () => t.reset());
-  afterAll(async () => t.close());
 
   it('should fill nickname, avatarUrl, gender, places, language and unionid from the decrypted data', async () => {
     const { token, sessionKey } = await login('o_profile');
