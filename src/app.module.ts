@@ -1,7 +1,6 @@
 import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DestinationStream } from 'pino';
 import { AuthModule } from './auth/auth.module';
 import type { Clock } from './common/clock';
@@ -9,7 +8,7 @@ import { CommonModule } from './common/common.module';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/app-config.module';
-import { buildDataSourceOptions } from './database/data-source-options';
+import { DatabaseModule } from './database/database.module';
 import { GoodsModule } from './goods/goods.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
@@ -37,7 +36,7 @@ export class AppModule {
         EventEmitterModule.forRoot(),
         LoggingModule.forRoot(config, options.logDestination),
         RateLimitModule,
-        TypeOrmModule.forRoot({ ...buildDataSourceOptions(config.databaseUrl), migrationsRun: true }),
+        DatabaseModule.forRoot(config.databaseUrl, { migrate: config.migrationsRun }),
         WechatModule,
         UsersModule,
         AuthModule,

@@ -1,10 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { CommonModule } from './common/common.module';
 import type { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/app-config.module';
-import { buildDataSourceOptions } from './database/data-source-options';
+import { DatabaseModule } from './database/database.module';
 import { UsersModule } from './users/users.module';
 
 /** What the operator CLI needs of the app: configuration, the migrated database, and user accounts. No HTTP. */
@@ -15,7 +14,7 @@ export class CliModule {
       module: CliModule,
       imports: [
         AppConfigModule.forRoot(config),
-        TypeOrmModule.forRoot({ ...buildDataSourceOptions(config.databaseUrl, { poolSize: 2, applicationName: 'wxmall-cli' }), migrationsRun: true }),
+        DatabaseModule.forRoot(config.databaseUrl, { migrate: true, poolSize: 2, applicationName: 'wxmall-cli' }),
         CommonModule.forRoot(config),
         EventEmitterModule.forRoot(),
         UsersModule,

@@ -2,7 +2,10 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { config as loadDotenv } from 'dotenv';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import { CliModule } from './cli.module';
+import { buildDataSourceOptions } from './database/data-source-options';
+import { migrateUnderLock } from './database/migrator';
 import type { AppConfig } from './config/app-config';
 import { ConfigError, loadCliConfig } from './config/load-config';
 import { EmbeddedPostgres } from './dev/embedded-postgres';
@@ -18,12 +21,15 @@ export interface CliIo {
   promptSecret(question: string): Promise<string>;
 }
 
-const USAGE = `usage: npm run cli -- create-admin <username>
-  The password comes from ADMIN_PASSWORD, else from a prompt (never from the command line).
+const USAGE = `usage: node dist/src/cli.js <command>   (or npm run cli -- <command>)
+  migrate                  apply pending migrations, under the migration lock (also: npm run migrate)
+  create-admin <username>  create an admin account; the password comes from ADMIN_PASSWORD,
+                           else from a prompt (never from the command line)
   The database is DATABASE_URL, else the embedded development database.`;
 
 /** Runs one CLI command; returns the exit code. */
 export async function runCli(argv: string[], env: Record<string, string | undefined> | undefined, io: CliIo): Promise<number> {
+  if (argv[0] === 'migrate') return migrate(argv.slice(1), env, io);
   const [command, username, ...extra] = argv;
   if (command !== 'create-admin' || !username) {
     io.err(USAGE);
@@ -78,6 +84,37 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       throw err;
     } finally {
       await context.close();
+    }
+  } finally {
+    await db.stop();
+  }
+}
+
+/** `migrate`: applies what is pending under the migration lock, so it is safe beside starting instances. */
+async function migrate(extra: string[], env: Record<string, string | undefined> | undefined, io: CliIo): Promise<number> {
+  if (extra.length > 0) {
+    io.err('migrate takes no arguments');
+    return 2;
+  }
+  let config: AppConfig;
+  try {
+    config = loadCliConfig(env).config;
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.err(err.message);
+      return 1;
+    }
+    throw err;
+  }
+  const db = await resolveDatabase(config);
+  try {
+    const dataSource = await new DataSource(buildDataSourceOptions(db.url, { poolSize: 2, applicationName: 'wxmall-migrate' })).initialize();
+    try {
+      const applied = await migrateUnderLock(dataSource);
+      io.out(applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')}` : 'the schema is current: nothing to apply');
+      return 0;
+    } finally {
+      await dataSource.destroy();
     }
   } finally {
     await db.stop();

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/decorators/public.decorator';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { AuthRateLimit } from '../rate-limit/auth-rate-limit.decorator';
@@ -24,6 +24,7 @@ export class AuthController {
   ) {}
 
   @Post('wechat/login')
+  @ApiOperation({ summary: 'Log in with a wx.login() code', description: 'Creates the user on first login. Answers a TokenPair.' })
   @HttpCode(200)
   @AuthRateLimit()
   @UseGuards(StrategyGuard(WechatCodeStrategy))
@@ -42,6 +43,7 @@ export class AuthController {
 
   /** Staff and admin accounts. Unknown username and wrong password: the same 401 INVALID_CREDENTIALS. */
   @Post('token')
+  @ApiOperation({ summary: 'Log a staff or admin account in with username and password' })
   @HttpCode(200)
   @AuthRateLimit()
   @UseGuards(StrategyGuard(PasswordStrategy))
@@ -53,6 +55,7 @@ export class AuthController {
   }
 
   @Post('refresh')
+  @ApiOperation({ summary: 'Trade a refresh token for a new TokenPair', description: 'Refresh tokens are single use: presenting a spent one again revokes the session (REFRESH_TOKEN_REUSED).' })
   @HttpCode(200)
   @ApiErrors({ 401: ['REFRESH_TOKEN_INVALID', 'REFRESH_TOKEN_REUSED', 'REFRESH_IN_PROGRESS'], 403: ['USER_DISABLED'] })
   @ApiOkResponse({ type: TokenPairResponse })
@@ -61,6 +64,7 @@ export class AuthController {
   }
 
   @Post('verify')
+  @ApiOperation({ summary: 'Check an access token' })
   @HttpCode(200)
   @ApiErrors({ 401: ['TOKEN_INVALID', 'TOKEN_EXPIRED'] })
   @ApiOkResponse({ type: VerifyTokenResponse })
@@ -69,6 +73,7 @@ export class AuthController {
   }
 
   @Post('logout')
+  @ApiOperation({ summary: 'End the session of a refresh token' })
   @HttpCode(204)
   @ApiNoContentResponse()
   logout(@Body() dto: RefreshTokenDto): Promise<void> {

@@ -10,7 +10,7 @@ import { AccessTokenAuthenticator } from './access-token.authenticator';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
-import { hs256Key } from './jwt-key';
+import { jwtKeyRing } from './jwt-key';
 import { PrincipalCache } from './principal-cache';
 import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
@@ -24,11 +24,10 @@ import { UserAccessListener } from './user-access.listener';
     PassportModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        secret: hs256Key(config.jwt.secret),
-        signOptions: { algorithm: 'HS256' },
-        verifyOptions: { algorithms: ['HS256'] },
-      }),
+      useFactory: (config: AppConfig) => {
+        const keys = jwtKeyRing(config);
+        return { secret: keys.current.key, signOptions: { algorithm: 'HS256', keyid: keys.current.kid }, verifyOptions: { algorithms: ['HS256'] } };
+      },
     }),
     UsersModule,
     WechatModule,

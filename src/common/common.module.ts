@@ -15,7 +15,7 @@ export class CommonModule {
       module: CommonModule,
       providers: [
         { provide: CLOCK, useValue: clock },
-        { provide: SecretBox, useValue: new SecretBox(config.dataEncryptionKey) },
+        { provide: SecretBox, useValue: new SecretBox(config.dataEncryptionKey, config.previousDataEncryptionKeys) },
       ],
       exports: [CLOCK, SecretBox],
     };

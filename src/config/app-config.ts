@@ -1,3 +1,5 @@
+import type { Timeouts } from './timeouts';
+
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -12,6 +14,8 @@ export interface AppConfig {
   embeddedPgPort: number;
   jwt: {
     secret: string;
+    /** JWT_PREVIOUS_SECRETS: still accepted for verifying access tokens (by their `kid`), never for signing. */
+    previousSecrets: string[];
     accessTtlSeconds: number;
     refreshTtlSeconds: number;
     verifyExpiration: boolean;
@@ -27,6 +31,8 @@ export interface AppConfig {
   authRateLimit: number;
   /** 32 bytes; AES-256-GCM key for data at rest (session_key). */
   dataEncryptionKey: Buffer;
+  /** DATA_ENCRYPTION_PREVIOUS_KEYS: still accepted for opening sealed data; writes always seal with dataEncryptionKey. */
+  previousDataEncryptionKeys: Buffer[];
   admin: { username: string; password: string } | null;
   /**
    * Which X-Forwarded-For entries are believed (TRUST_PROXY): 0 none (the socket's address is
@@ -42,4 +48,11 @@ export interface AppConfig {
   goodsCountCacheSeconds: number;
   /** Serve Swagger UI at /docs and the OpenAPI document at /docs-json (API_DOCS; off in production unless set). */
   apiDocs: boolean;
+  /**
+   * MIGRATIONS_RUN: apply pending migrations at start, under the migration lock (default). When
+   * false only `cli migrate` applies them, and an instance whose schema is behind is not ready.
+   */
+  migrationsRun: boolean;
+  /** Bounds of the HTTP server and of the waits on PostgreSQL and Redis (fixed, not read from the environment). */
+  timeouts: Timeouts;
 }

@@ -70,6 +70,9 @@ describe(loadConfig.name, () => {
     ['JWT_REFRESH_TTL', { JWT_REFRESH_TTL: '0d' }],
     ['JWT_REFRESH_TTL', { JWT_REFRESH_TTL: '9007199254740993' }],
     ['API_DOCS', { API_DOCS: 'sometimes' }],
+    ['MIGRATIONS_RUN', { MIGRATIONS_RUN: 'later' }],
+    ['JWT_PREVIOUS_SECRETS', { JWT_PREVIOUS_SECRETS: 'too-short' }],
+    ['DATA_ENCRYPTION_PREVIOUS_KEYS', { DATA_ENCRYPTION_PREVIOUS_KEYS: `${'ab'.repeat(32)},nope` }],
     ['JWT_VERIFY_EXPIRATION', { JWT_VERIFY_EXPIRATION: 'maybe' }],
     ['DATABASE_URL', { DATABASE_URL: 'mysql://x' }],
     ['EMBEDDED_PG_PORT', { EMBEDDED_PG_PORT: '70000' }],
@@ -80,6 +83,15 @@ describe(loadConfig.name, () => {
     ['NODE_ENV', { NODE_ENV: 'staging' }],
   ])('should name %s when it is bad', (variable, env) => {
     expect(errorOf(env).variable).toBe(variable);
+  });
+
+  it('should read the previous secrets and keys of a rotation', () => {
+    const sut = loadConfig({ JWT_PREVIOUS_SECRETS: ` ${'a'.repeat(32)} , ${'b'.repeat(40)} `, DATA_ENCRYPTION_PREVIOUS_KEYS: 'ab'.repeat(32) });
+    expect(sut.jwt.previousSecrets).toEqual(['a'.repeat(32), 'b'.repeat(40)]);
+    expect(sut.previousDataEncryptionKeys).toEqual([Buffer.from('ab'.repeat(32), 'hex')]);
+    expect(loadConfig({}).jwt.previousSecrets).toEqual([]);
+    expect(loadConfig({}).migrationsRun).toBe(true);
+    expect(loadConfig({ MIGRATIONS_RUN: 'false' }).migrationsRun).toBe(false);
   });
 
   it('should serve the API docs by default except in production, where API_DOCS turns them on', () => {

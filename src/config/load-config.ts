@@ -17,6 +17,7 @@ import {
 import { Type } from 'class-transformer';
 import { AppConfig, NodeEnv } from './app-config';
 import { parseDuration } from './duration';
+import { defaultTimeouts } from './timeouts';
 
 /** Thrown when a setting is missing or bad; main.ts prints its one-line message and exits 1. */
 export class ConfigError extends Error {
@@ -106,6 +107,15 @@ class EnvironmentVariables {
 
   @IsOptional() @Matches(BOOLEAN, { message: 'must be true or false' })
   API_DOCS?: string;
+
+  @IsOptional() @Matches(BOOLEAN, { message: 'must be true or false' })
+  MIGRATIONS_RUN?: string;
+
+  @IsOptional() @IsString()
+  JWT_PREVIOUS_SECRETS?: string;
+
+  @IsOptional() @IsString()
+  DATA_ENCRYPTION_PREVIOUS_KEYS?: string;
 }
 
 /** Every variable loadConfig reads: the properties declared on EnvironmentVariables. */
@@ -151,6 +161,11 @@ function parseTrustProxy(value: string | undefined): number | string[] {
     throw new ConfigError('TRUST_PROXY', 'must be true, false, a number of proxies (1-10), or proxy addresses/CIDRs separated by commas');
   }
   return entries;
+}
+
+/** A comma-separated setting as its non-empty entries. */
+function list(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
 }
 
 function parseKey(raw: string): Buffer | null {
@@ -224,6 +239,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     // A separate key for data at rest, derived so that it is never the JWT secret itself (RFC 5869).
     dataEncryptionKey = Buffer.from(hkdfSync('sha256', jwtSecret, 'wxmall-api', 'data-encryption-key v1', 32));
   }
+  const previousDataEncryptionKeys = list(vars.DATA_ENCRYPTION_PREVIOUS_KEYS).map((raw) => {
+    const key = parseKey(raw);
+    if (!key) throw new ConfigError('DATA_ENCRYPTION_PREVIOUS_KEYS', 'must be 32-byte keys (64 hex characters or base64) separated by commas');
+    return key;
+  });
+  const previousJwtSecrets = list(vars.JWT_PREVIOUS_SECRETS);
+  if (previousJwtSecrets.some((secret) => secret.length < 32)) {
+    throw new ConfigError('JWT_PREVIOUS_SECRETS', 'must be secrets of at least 32 characters separated by commas');
+  }
 
   return {
     env: nodeEnv,
@@ -232,6 +256,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     embeddedPgPort: vars.EMBEDDED_PG_PORT ?? DEFAULT_EMBEDDED_PG_PORT,
     jwt: {
       secret: jwtSecret,
+      previousSecrets: previousJwtSecrets,
       accessTtlSeconds,
       refreshTtlSeconds,
       verifyExpiration: parseBool(vars.JWT_VERIFY_EXPIRATION, true),
@@ -245,6 +270,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     authRateLimit: vars.AUTH_RATE_LIMIT ?? 60,
     dataEncryptionKey,
+    previousDataEncryptionKeys,
     admin: vars.ADMIN_USERNAME && vars.ADMIN_PASSWORD ? { username: vars.ADMIN_USERNAME, password: vars.ADMIN_PASSWORD } : null,
     trustProxy: parseTrustProxy(vars.TRUST_PROXY),
     corsOrigins: (vars.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
@@ -253,6 +279,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: vars.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     goodsCountCacheSeconds: vars.GOODS_COUNT_CACHE_SECONDS ?? 10,
     apiDocs: parseBool(vars.API_DOCS, !production),
+    migrationsRun: parseBool(vars.MIGRATIONS_RUN, true),
+    timeouts: defaultTimeouts(),
   };
 }
 

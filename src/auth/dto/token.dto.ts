@@ -3,12 +3,12 @@ import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { UserResponse } from '../../users/dto/user.response';
 
 export class RefreshTokenDto {
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(256)
+  @ApiProperty({ minLength: 1, maxLength: 256 }) @IsString() @IsNotEmpty() @MaxLength(256)
   refreshToken: string;
 }
 
 export class VerifyTokenDto {
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(4096)
+  @ApiProperty({ minLength: 1, maxLength: 4096 }) @IsString() @IsNotEmpty() @MaxLength(4096)
   token: string;
 }
 
@@ -16,14 +16,14 @@ export class TokenPairResponse {
   @ApiProperty() accessToken: string;
   @ApiProperty({ description: 'Single use: each refresh spends it and returns a new one' }) refreshToken: string;
   @ApiProperty({ enum: ['Bearer'] }) tokenType: 'Bearer';
-  @ApiProperty({ description: 'Access token lifetime in seconds' }) expiresIn: number;
+  @ApiProperty({ type: 'integer', description: 'Access token lifetime in seconds' }) expiresIn: number;
   @ApiProperty({ type: UserResponse }) user: UserResponse;
   @ApiProperty() isNewUser: boolean;
 }
 
 export class VerifyTokenResponse {
   @ApiProperty({ enum: [true] }) valid: true;
-  @ApiProperty() userId: string;
+  @ApiProperty({ format: 'uuid' }) userId: string;
   @ApiProperty({ enum: ['user', 'staff', 'admin'] }) role: string;
-  @ApiProperty({ description: 'Expiry, seconds since the epoch' }) exp: number;
+  @ApiProperty({ type: 'integer', description: 'Expiry, seconds since the epoch' }) exp: number;
 }

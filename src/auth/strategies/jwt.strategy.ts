@@ -5,7 +5,7 @@ import type { AuthUser } from '../../common/auth-user';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { AccessTokenInvalidError } from '../auth.errors';
 import { JWT_STRATEGY } from '../auth.constants';
-import { hs256Key } from '../jwt-key';
+import { jwtKeyRing } from '../jwt-key';
 import { AccessTokenClaims, SessionsService } from '../sessions.service';
 
 /** `Authorization: Bearer <token>`, or `JWT <token>` as django-rest-framework-jwt clients send it. */
@@ -33,10 +33,16 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
     private readonly sessions: SessionsService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
+    const keys = jwtKeyRing(config);
     super({
       jwtFromRequest: extractAccessToken,
-      // passport-jwt hands it to jsonwebtoken, which takes a KeyObject (its typings say string | Buffer).
-      secretOrKey: hs256Key(config.jwt.secret) as unknown as string,
+      // The key the token's `kid` names (JWT_SECRET or one of JWT_PREVIOUS_SECRETS). passport-jwt
+      // hands it to jsonwebtoken, which takes a KeyObject (passport-jwt's typings say string | Buffer).
+      secretOrKeyProvider: (_request: unknown, rawJwtToken: string, done: (err: Error | null, key?: string) => void) => {
+        const key = keys.keyFor(rawJwtToken);
+        if (key) done(null, key as unknown as string);
+        else done(new Error('unknown signing key'));
+      },
       // Pinned: `none` and asymmetric algorithms are refused whatever the token's header says.
       algorithms: ['HS256'],
       ignoreExpiration: !config.jwt.verifyExpiration,

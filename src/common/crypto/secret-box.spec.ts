@@ -61,3 +61,24 @@ describe(SecretBox.name, () => {
     expect(() => new SecretBox(randomBytes(16))).toThrow(/32-byte/);
   });
 });
+
+describe(`${SecretBox.name} during a key rotation`, () => {
+  const oldKey = Buffer.alloc(32, 1);
+  const newKey = Buffer.alloc(32, 2);
+
+  it('should open what an older key sealed, while sealing only with the current key', () => {
+    const sealedBefore = new SecretBox(oldKey).seal('session-key', 'o1');
+    const sut = new SecretBox(newKey, [oldKey]);
+    expect(sut.open(sealedBefore, 'o1')).toBe('session-key');
+    const resealed = sut.seal('session-key', 'o1');
+    expect(new SecretBox(newKey).open(resealed, 'o1')).toBe('session-key');
+    expect(new SecretBox(oldKey).open(resealed, 'o1')).toBeNull();
+  });
+
+  it('should refuse what no key of the ring sealed, or what is bound to another row', () => {
+    const sealed = new SecretBox(Buffer.alloc(32, 3)).seal('x', 'o1');
+    const sut = new SecretBox(newKey, [oldKey]);
+    expect(sut.open(sealed, 'o1')).toBeNull();
+    expect(sut.open(new SecretBox(oldKey).seal('x', 'o1'), 'o2')).toBeNull();
+  });
+});

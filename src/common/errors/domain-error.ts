@@ -7,6 +7,8 @@ export abstract class DomainError extends Error {
   abstract readonly code: string;
   /** Extra response headers, e.g. Retry-After. */
   readonly headers: Record<string, string> = {};
+  /** True when the exception filter must not log it (its thrower logs what matters, e.g. a health check's change of state). */
+  readonly quiet: boolean = false;
 
   constructor(message: string) {
     super(message);

@@ -1,5 +1,7 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Inject, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { databaseUnavailableReason, DatabaseOutageLog, DatabaseUnavailableError } from '../../database/database-outage';
 import { DomainError } from '../errors';
 
 interface ErrorBody {
@@ -21,16 +23,31 @@ const UNSTORABLE_TEXT_SQLSTATES = new Set(['22021', '22P05']);
  * The one place errors become HTTP answers: domain errors get their status and stable
  * `code`; Nest's HTTP exceptions keep their shape; framework errors that carry a 4xx
  * status (body too large, malformed JSON) keep it; text the database cannot store is a
- * 400; anything else is a 500 whose details stay in the log, never in the response.
+ * 400; PostgreSQL out of reach is a 503 DATABASE_UNAVAILABLE with Retry-After, logged once
+ * per outage rather than once per request; anything else is a 500 whose details stay in
+ * the log, never in the response.
  */
 @Catch()
-export class AllExceptionsFilter implements ExceptionFilter {
+export class AllExceptionsFilter implements ExceptionFilter, OnApplicationShutdown {
   private readonly logger = new Logger('ExceptionFilter');
+  private readonly outage: DatabaseOutageLog;
+
+  constructor(@Optional() @Inject(APP_CONFIG) config?: AppConfig) {
+    this.outage = new DatabaseOutageLog(config?.timeouts.database.outageQuietMs ?? 10_000);
+  }
+
+  onApplicationShutdown(): void {
+    this.outage.stop();
+  }
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse();
-    const { status, body, headers } = this.toResponse(exception);
-    if (status >= 500 && exception instanceof DomainError) {
+    const unreachable = exception instanceof DomainError ? null : databaseUnavailableReason(exception);
+    if (unreachable) this.outage.record(unreachable);
+    const { status, body, headers } = this.toResponse(unreachable ? new DatabaseUnavailableError() : exception);
+    if (unreachable || (exception instanceof DomainError && exception.quiet)) {
+      // Logged by whoever knows more: the outage log above, or the thrower.
+    } else if (status >= 500 && exception instanceof DomainError) {
       this.logger.warn(`${exception.name}: ${exception.message}`);
     } else if (status >= 500) {
       const err = exception as Error;

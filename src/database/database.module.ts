@@ -1,0 +1,33 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { buildDataSourceOptions } from './data-source-options';
+import { migrateUnderLock } from './migrator';
+
+/**
+ * The app's connection pool. With `migrate`, pending migrations are applied under the
+ * migration lock as the pool opens, before any module uses the database.
+ */
+@Module({})
+export class DatabaseModule {
+  static forRoot(url: string, options: { migrate: boolean; poolSize?: number; applicationName?: string }): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: () => buildDataSourceOptions(url, { poolSize: options.poolSize, applicationName: options.applicationName }),
+          dataSourceFactory: async (dataSourceOptions) => {
+            const dataSource = await new DataSource(dataSourceOptions!).initialize();
+            try {
+              if (options.migrate) await migrateUnderLock(dataSource);
+            } catch (err) {
+              await dataSource.destroy();
+              throw err;
+            }
+            return dataSource;
+          },
+        }),
+      ],
+    };
+  }
+}
