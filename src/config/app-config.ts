@@ -10,6 +10,10 @@ export interface AppConfig {
   port: number;
   /** null until resolved: main.ts starts the embedded PostgreSQL when it is unset. */
   databaseUrl: string | null;
+  /** DATABASE_REPLICA_URLS: goods lists and searches read from these, in turn (see ReadPools). */
+  databaseReplicaUrls: string[];
+  /** Connections of each catalogue read pool (one pool per planner setting and database). */
+  readPoolSize: number;
   /** Port of the embedded PostgreSQL started when databaseUrl is unset (EMBEDDED_PG_PORT). */
   embeddedPgPort: number;
   jwt: {

@@ -115,6 +115,9 @@ class EnvironmentVariables {
   JWT_PREVIOUS_SECRETS?: string;
 
   @IsOptional() @IsString()
+  DATABASE_REPLICA_URLS?: string;
+
+  @IsOptional() @IsString()
   DATA_ENCRYPTION_PREVIOUS_KEYS?: string;
 }
 
@@ -244,6 +247,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     if (!key) throw new ConfigError('DATA_ENCRYPTION_PREVIOUS_KEYS', 'must be 32-byte keys (64 hex characters or base64) separated by commas');
     return key;
   });
+  const databaseReplicaUrls = list(vars.DATABASE_REPLICA_URLS);
+  if (databaseReplicaUrls.some((url) => !PG_URL.test(url))) {
+    throw new ConfigError('DATABASE_REPLICA_URLS', 'must be postgres:// URLs separated by commas');
+  }
   const previousJwtSecrets = list(vars.JWT_PREVIOUS_SECRETS);
   if (previousJwtSecrets.some((secret) => secret.length < 32)) {
     throw new ConfigError('JWT_PREVIOUS_SECRETS', 'must be secrets of at least 32 characters separated by commas');
@@ -253,6 +260,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     env: nodeEnv,
     port: vars.PORT ?? 3000,
     databaseUrl: vars.DATABASE_URL ?? null,
+    databaseReplicaUrls,
+    readPoolSize: 5,
     embeddedPgPort: vars.EMBEDDED_PG_PORT ?? DEFAULT_EMBEDDED_PG_PORT,
     jwt: {
       secret: jwtSecret,

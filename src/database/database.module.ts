@@ -3,9 +3,10 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from './data-source-options';
 import { migrateUnderLock } from './migrator';
+import { ReadPools } from './read-pools';
 
 /**
- * The app's connection pool. With `migrate`, pending migrations are applied under the
+ * The app's connection pool, and the catalogue's read pools (ReadPools). With `migrate`, pending migrations are applied under the
  * migration lock as the pool opens, before any module uses the database.
  */
 @Module({})
@@ -13,6 +14,9 @@ export class DatabaseModule {
   static forRoot(url: string, options: { migrate: boolean; poolSize?: number; applicationName?: string }): DynamicModule {
     return {
       module: DatabaseModule,
+      global: true,
+      providers: [ReadPools],
+      exports: [ReadPools],
       imports: [
         TypeOrmModule.forRootAsync({
           useFactory: () => buildDataSourceOptions(url, { poolSize: options.poolSize, applicationName: options.applicationName }),

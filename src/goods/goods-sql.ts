@@ -26,9 +26,9 @@ export const GOODS_COLUMNS = `id, name, description, price::text AS price, stock
   created_by, updated_by, version, created_at, updated_at`;
 
 /**
- * How the catalogue's reads are planned. Each list and count runs in a transaction of its
- * own under these `SET LOCAL`s (GoodsRepository.read), and the EXPLAIN tests plan the same
- * SQL under the same settings.
+ * How the catalogue's reads are planned. Each list and count runs on a connection that
+ * starts with these settings (ReadPools: no `SET` round trip per read), and the EXPLAIN tests
+ * plan the same SQL under the same settings.
  * - `indexed`: never a sequential scan of goods. Every filter, ordering and count has an
  *   index; left to itself the planner takes a seq scan whenever its estimates say a LIMIT
  *   will be met soon (or when the table was not vacuumed lately), which at a million rows
@@ -47,11 +47,18 @@ export const GOODS_COLUMNS = `id, name, description, price::text AS price, stock
  */
 export type ReadPlan = 'indexed' | 'walk' | 'collect';
 
-export const PLANNER_SETTINGS: Record<ReadPlan, string> = {
-  indexed: 'SET LOCAL enable_seqscan = off',
-  walk: 'SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL max_parallel_workers_per_gather = 0',
-  collect: 'SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off',
+export const PLANNER_SETTINGS: Record<ReadPlan, Readonly<Record<string, string>>> = {
+  indexed: { enable_seqscan: 'off' },
+  walk: { enable_seqscan: 'off', enable_bitmapscan: 'off', max_parallel_workers_per_gather: '0' },
+  collect: { enable_seqscan: 'off', enable_indexscan: 'off' },
 };
+
+/** The same settings as `SET LOCAL` statements, for running a plan's SQL inside a transaction (the EXPLAIN tests). */
+export function setLocalStatements(plan: ReadPlan): string {
+  return Object.entries(PLANNER_SETTINGS[plan])
+    .map(([name, value]) => `SET LOCAL ${name} = ${value}`)
+    .join('; ');
+}
 
 /** Deeper than this, walking the ordering index past the skipped matches costs more than collecting them. */
 const SHALLOW_OFFSET = 1000;
@@ -80,8 +87,8 @@ export function chooseReadPlan(
 export interface SqlQuery {
   sql: string;
   params: unknown[];
-  /** The `SET LOCAL`s it runs under (PLANNER_SETTINGS). */
-  settings: string;
+  /** The plan whose settings (PLANNER_SETTINGS) it runs under. */
+  plan: ReadPlan;
 }
 
 function whereClause(filter: GoodsFilter, params: unknown[]): string[] {
@@ -132,7 +139,7 @@ export function buildListQuery(filter: GoodsFilter, ordering: GoodsOrdering, pos
     params.push(position.offset);
     sql += ` OFFSET $${params.length}`;
   }
-  return { sql, params, settings: PLANNER_SETTINGS[plan] };
+  return { sql, params, plan };
 }
 
 /** Counts matches up to `cap` and no further, so a count never costs a scan of the whole table. */
@@ -141,5 +148,5 @@ export function buildCountQuery(filter: GoodsFilter, cap: number): SqlQuery {
   const where = whereClause(filter, params);
   params.push(cap);
   const sql = `SELECT count(*)::int AS n FROM (SELECT 1 FROM goods${where.length ? ` WHERE ${where.join(' AND ')}` : ''} LIMIT $${params.length}) capped`;
-  return { sql, params, settings: PLANNER_SETTINGS.indexed };
+  return { sql, params, plan: 'indexed' };
 }

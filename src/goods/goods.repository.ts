@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { ReadPools } from '../database/read-pools';
 import { queryRows } from '../database/sql';
 import { CappedCountCache } from './capped-count-cache';
 import type { GoodsOrdering } from './dto/list-goods.query';
 import { GoodsEntity } from './entities/goods.entity';
 import { filterFingerprint, GoodsFilter, PagePosition } from './goods-cursor';
-import { buildCountQuery, buildListQuery, chooseReadPlan, GOODS_COLUMNS, ReadPlan, SqlQuery } from './goods-sql';
+import { buildCountQuery, buildListQuery, chooseReadPlan, GOODS_COLUMNS, PLANNER_SETTINGS, ReadPlan, SqlQuery } from './goods-sql';
 
 /** A validated new product; `price` is an exact decimal string. */
 export interface NewGoods {
@@ -113,6 +114,7 @@ function toEntity(row: GoodsRow): GoodsEntity {
 export class GoodsRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly reads: ReadPools,
     private readonly overCap: CappedCountCache,
   ) {}
 
@@ -239,24 +241,9 @@ export class GoodsRepository {
     return n;
   }
 
-  /**
-   * Runs a read under its planner settings, which last only as long as its own transaction:
-   * `BEGIN; SET LOCAL …` in one round trip, the query, `COMMIT`.
-   */
-  private async read<T>(query: SqlQuery): Promise<T[]> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      await runner.query(`BEGIN; ${query.settings}`);
-      const rows: T[] = await runner.query(query.sql, query.params);
-      await runner.query('COMMIT');
-      return rows;
-    } catch (err) {
-      // Never hand a connection back to the pool inside a transaction.
-      await runner.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      await runner.release();
-    }
+  /** Runs a catalogue read on a connection that starts with its plan's settings (one round trip; a replica when there are any). */
+  private read<T>(query: SqlQuery): Promise<T[]> {
+    return this.reads.query<T>(PLANNER_SETTINGS[query.plan], query.sql, query.params);
   }
 
   private async findWith(manager: EntityManager, id: string): Promise<GoodsEntity | null> {

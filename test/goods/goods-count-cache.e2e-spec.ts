@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
+import { ReadPools } from '../../src/database/read-pools';
 import { PLANNER_SETTINGS, ReadPlan } from '../../src/goods/goods-sql';
 import { signInAccount, TestAccount } from '../support/factories';
 import { useTestApp } from '../support/test-app';
@@ -66,23 +67,15 @@ describe('goods count cache (GOODS_COUNT_CACHE_SECONDS)', () => {
     let recorder: MockInstance | undefined;
     afterEach(() => recorder?.mockRestore());
 
-    /** The reads of goods (a transaction under planner settings) each request makes: `count` or `page`, and its plan. */
+    /** The reads of goods (through the read pools, under a plan's settings) each request makes: `count` or `page`, and its plan. */
     function recordReads(): string[][] {
       const requests: string[][] = [];
-      const create = t.dataSource.createQueryRunner.bind(t.dataSource);
-      recorder = vi.spyOn(t.dataSource, 'createQueryRunner').mockImplementation((mode) => {
-        const runner = create(mode);
-        const query = runner.query.bind(runner);
-        let settings: string | undefined;
-        runner.query = ((sql: string, ...rest: []) => {
-          if (sql.startsWith('BEGIN; ')) settings = sql.slice('BEGIN; '.length);
-          else if (settings !== undefined && sql !== 'COMMIT') {
-            const plan = (Object.keys(PLANNER_SETTINGS) as ReadPlan[]).find((p) => PLANNER_SETTINGS[p] === settings);
-            requests[requests.length - 1]?.push(`${sql.includes('count(*)') ? 'count' : 'page'} ${plan}`);
-          }
-          return query(sql, ...rest);
-        }) as typeof runner.query;
-        return runner;
+      const pools = t.app.get(ReadPools);
+      const query = pools.query.bind(pools);
+      recorder = vi.spyOn(pools, 'query').mockImplementation((settings, sql, params) => {
+        const plan = (Object.keys(PLANNER_SETTINGS) as ReadPlan[]).find((p) => PLANNER_SETTINGS[p] === settings);
+        requests[requests.length - 1]?.push(`${sql.includes('count(*)') ? 'count' : 'page'} ${plan}`);
+        return query(settings, sql, params);
       });
       return requests;
     }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GOODS_ORDERINGS, GoodsOrdering } from '../../src/goods/dto/list-goods.query';
 import type { GoodsFilter, PagePosition } from '../../src/goods/goods-cursor';
-import { buildCountQuery, buildListQuery, ReadPlan, SqlQuery } from '../../src/goods/goods-sql';
+import { buildCountQuery, buildListQuery, ReadPlan, setLocalStatements, SqlQuery } from '../../src/goods/goods-sql';
 import { startTestApp, TestApp } from '../support/test-app';
 
 interface PlanNode {
@@ -21,7 +21,7 @@ const KEYSETS: Record<string, string> = { createdAt: '2026-01-01T03:00:00.000000
 
 /**
  * The plans of the exact SQL the repository runs, under the exact planner settings it runs
- * it with (`query.settings`, SET LOCAL in a transaction of its own, as GoodsRepository.read
+ * it with (`query.plan`'s PLANNER_SETTINGS, here as SET LOCAL in a transaction of its own; the app's read pools start their connections with them
  * does) and nothing else. Every list, search and count must be index-driven, and each
  * single filter with an ordering must read its own (filter, column, id) index.
  */
@@ -50,7 +50,7 @@ describe('goods query plans', () => {
     const runner = t.dataSource.createQueryRunner();
     try {
       await runner.startTransaction();
-      await runner.query(query.settings);
+      await runner.query(setLocalStatements(query.plan));
       const [row] = await runner.query(`EXPLAIN (FORMAT JSON) ${query.sql}`, query.params);
       await runner.rollbackTransaction();
       return flatten(row['QUERY PLAN'][0].Plan);

@@ -12,7 +12,11 @@ const present = ValidateIf((_o, value) => value !== undefined);
 const nullable = ValidateIf((_o, value) => value !== undefined && value !== null);
 const httpUrl = IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'imageUrl must be an http(s) URL' });
 
-/** `POST /api/goods`. Any other property (`id`, `version`, `createdBy`, …) is a 400. */
+/**
+ * `POST /api/goods`. Any other property (`id`, `version`, `createdBy`, …) is a 400.
+ * Defaults are said in descriptions, not as `default`: openapi-typescript (with its default
+ * options) types a property with a `default` as required, which a request body must not be.
+ */
 export class CreateGoodsDto {
   @ApiProperty({ minLength: 1, maxLength: 120, example: '红富士苹果 5kg' })
   @IsText(1, 120)
@@ -22,23 +26,23 @@ export class CreateGoodsDto {
   @IsMoney(MAX_PRICE)
   price: number;
 
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_STOCK, description: 'Omitted: 0' })
   @present @IsInt() @Min(0) @Max(MAX_STOCK)
   stock?: number;
 
-  @ApiPropertyOptional({ maxLength: 50, nullable: true, example: '水果' })
+  @ApiPropertyOptional({ type: String, minLength: 1, maxLength: 50, nullable: true, example: '水果' })
   @IsOptional() @nullable @IsText(1, 50)
   category?: string | null;
 
-  @ApiPropertyOptional({ default: true })
+  @ApiPropertyOptional({ description: 'Omitted: true' })
   @present @IsBoolean()
   onSale?: boolean;
 
-  @ApiPropertyOptional({ maxLength: 5000, nullable: true })
+  @ApiPropertyOptional({ type: String, maxLength: 5000, nullable: true })
   @IsOptional() @nullable @IsText(0, 5000)
   description?: string | null;
 
-  @ApiPropertyOptional({ maxLength: 500, nullable: true, description: 'http(s) URL' })
+  @ApiPropertyOptional({ type: String, format: 'uri', minLength: 1, maxLength: 500, nullable: true, description: 'http(s) URL' })
   @IsOptional() @nullable @IsText(1, 500) @httpUrl
   imageUrl?: string | null;
 }
@@ -53,11 +57,11 @@ export class UpdateGoodsDto {
   @present @IsMoney(MAX_PRICE)
   price?: number;
 
-  @ApiPropertyOptional({ minimum: 0 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_STOCK })
   @present @IsInt() @Min(0) @Max(MAX_STOCK)
   stock?: number;
 
-  @ApiPropertyOptional({ maxLength: 50, nullable: true })
+  @ApiPropertyOptional({ type: String, minLength: 1, maxLength: 50, nullable: true })
   @IsOptional() @nullable @IsText(1, 50)
   category?: string | null;
 
@@ -65,15 +69,15 @@ export class UpdateGoodsDto {
   @present @IsBoolean()
   onSale?: boolean;
 
-  @ApiPropertyOptional({ maxLength: 5000, nullable: true })
+  @ApiPropertyOptional({ type: String, maxLength: 5000, nullable: true })
   @IsOptional() @nullable @IsText(0, 5000)
   description?: string | null;
 
-  @ApiPropertyOptional({ maxLength: 500, nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'uri', minLength: 1, maxLength: 500, nullable: true, description: 'http(s) URL' })
   @IsOptional() @nullable @IsText(1, 500) @httpUrl
   imageUrl?: string | null;
 
-  @ApiPropertyOptional({ minimum: 1, description: 'When given and not the current version: 409 VERSION_CONFLICT, nothing changes' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_STOCK, description: 'When given and not the current version: 409 VERSION_CONFLICT, nothing changes' })
   @present @IsInt() @Min(1) @Max(MAX_STOCK)
   version?: number;
 }

@@ -7,23 +7,23 @@ export class GoodsResponse {
   @ApiProperty() name: string;
   @ApiProperty({ type: String, nullable: true }) description: string | null;
   @ApiProperty({ description: 'Yuan, at most 2 decimals', example: 39.9 }) price: number;
-  @ApiProperty() stock: number;
+  @ApiProperty({ type: 'integer' }) stock: number;
   @ApiProperty({ type: String, nullable: true }) category: string | null;
   @ApiProperty() onSale: boolean;
   @ApiProperty({ type: String, nullable: true }) imageUrl: string | null;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
-  @ApiProperty({ type: String, nullable: true, description: 'user id' }) createdBy: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'user id' }) updatedBy: string | null;
-  @ApiProperty({ description: 'Starts at 1, grows by one on every change' }) version: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'user id' }) createdBy: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'user id' }) updatedBy: string | null;
+  @ApiProperty({ type: 'integer', description: 'Starts at 1, grows by one on every change' }) version: number;
 }
 
 export class GoodsListResponse {
   @ApiProperty({ type: [GoodsResponse] }) items: GoodsResponse[];
-  @ApiProperty({ description: 'Exact up to 10000, else 10000' }) total: number;
+  @ApiProperty({ type: 'integer', description: 'Exact up to 10000, else 10000' }) total: number;
   @ApiProperty() totalExact: boolean;
-  @ApiProperty({ type: Number, nullable: true, description: 'null in cursor mode' }) page: number | null;
-  @ApiProperty() pageSize: number;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'null in cursor mode' }) page: number | null;
+  @ApiProperty({ type: 'integer' }) pageSize: number;
   @ApiProperty({ type: String, nullable: true, description: 'Pass back as cursor for the next page; null on the last page' })
   nextCursor: string | null;
 }

@@ -14,7 +14,7 @@ export class ListGoodsQueryDto {
   @IsOptional() @IsText(0, 100)
   search?: string;
 
-  @ApiPropertyOptional({ maxLength: 50 })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 50 })
   @IsOptional() @IsText(1, 50)
   category?: string;
 
@@ -24,11 +24,11 @@ export class ListGoodsQueryDto {
   @IsBoolean({ message: 'onSale must be true or false' })
   onSale?: boolean;
 
-  @ApiPropertyOptional({ example: '10.5' })
+  @ApiPropertyOptional({ example: '10.5', description: 'Yuan, at most 2 decimals' })
   @IsOptional() @IsMoneyString(MAX_PRICE)
   minPrice?: string;
 
-  @ApiPropertyOptional({ example: '99.99' })
+  @ApiPropertyOptional({ example: '99.99', description: 'Yuan, at most 2 decimals' })
   @IsOptional() @IsMoneyString(MAX_PRICE)
   maxPrice?: string;
 
@@ -36,15 +36,15 @@ export class ListGoodsQueryDto {
   @IsOptional() @IsIn(GOODS_ORDERINGS)
   ordering?: GoodsOrdering;
 
-  @ApiPropertyOptional({ minimum: 1, default: 1, description: 'page × pageSize ≤ 10000; deeper pages: follow nextCursor' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 10_000, default: 1, description: 'page × pageSize ≤ 10000; deeper pages: follow nextCursor' })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10_000)
   page?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
   pageSize?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page (not with page)' })
+  @ApiPropertyOptional({ maxLength: 1024, description: 'nextCursor of the previous page (not with page)' })
   @IsOptional() @IsString() @MaxLength(1024)
   cursor?: string;
 }
