@@ -1,29 +1,44 @@
-# syntax=docker/dockerfile:1
+# The production image (docs/deploying.md): `docker build -t wxmall-api .`
+# It needs no BuildKit frontend from Docker Hub (no syntax line): BuildKit and the classic
+# builder build it alike. Behind mirrors (no Docker Hub, no npmjs.org), name them:
+#   docker build --build-arg NODE_IMAGE=<mirror>/library/node:22-bookworm-slim \
+#                --build-arg NPM_REGISTRY=https://<npm mirror>/ -t wxmall-api .
 # Node 22 LTS: some runtime dependencies (nestjs-pino 5, cookie 2, content-disposition 3,
 # file-type 22) declare engines >= 22, although the app runs and is tested on Node 20.19+ too.
-# Build stage: compile TypeScript with the dev toolchain.
-FROM node:22-bookworm-slim AS build
+ARG NODE_IMAGE=node:22-bookworm-slim
+
+# Build stage: compile TypeScript with the dev toolchain. Only the app: not the benchmark
+# (bench/ is not copied), and without tsc's incremental build-info file.
+FROM ${NODE_IMAGE} AS build
+ARG NPM_REGISTRY
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json nest-cli.json ormconfig.ts ./
+RUN npm ci --no-audit --no-fund ${NPM_REGISTRY:+--registry=$NPM_REGISTRY}
+COPY tsconfig.json tsconfig.build.json ormconfig.ts ./
 COPY src ./src
-COPY bench ./bench
-RUN npx tsc -p tsconfig.build.json && date > dist/.build-stamp
+RUN npx tsc -p tsconfig.build.json && rm -f dist/.tsbuildinfo*
 
 # Runtime stage: production dependencies and the compiled app only, as a non-root user.
 # `--omit=optional` leaves out the embedded PostgreSQL binaries (~100 MB): they are loaded
-# only on demand, and production refuses the embedded database anyway.
-FROM node:22-bookworm-slim AS runtime
+# only on demand, and production refuses the embedded database anyway. No TypeScript here:
+# the npm scripts used in the image (start, migrate, cli) run what dist/ holds.
+FROM ${NODE_IMAGE} AS runtime
+ARG NPM_REGISTRY
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --omit=optional --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --omit=optional --no-audit --no-fund ${NPM_REGISTRY:+--registry=$NPM_REGISTRY} \
+  && npm cache clean --force
+# `npm start`'s prestart: with dist/ present and no TypeScript, it does nothing.
+COPY scripts/ensure-build.js ./scripts/
 COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 3000
+# Liveness, not readiness: Docker's health status is what Swarm and restart tools act on, and a
+# database outage must not get every instance replaced. The load balancer and compose's `app`
+# service use /api/health/ready (database up, schema current, not draining).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # Node itself is the container's main process (no npm, no shell), so the SIGTERM of
 # `docker stop` reaches the server, which finishes in-flight requests and exits 0.
 STOPSIGNAL SIGTERM

@@ -1,5 +1,7 @@
-// `npm start` runs this first: build when the compiled app is missing or older than the
-// sources, so a fresh clone starts with `npm install && npm start`.
+// `npm start`, `npm run migrate` and `npm run cli` run this first: build when the compiled app
+// is missing or older than the sources, so a fresh clone starts with `npm install && npm start`.
+// Where there is nothing to build with (the production image: no src/, no TypeScript) and the
+// compiled app is there, it does nothing: the image runs what it was built with.
 const { existsSync, statSync, readdirSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { execFileSync } = require('node:child_process');
@@ -7,27 +9,35 @@ const { execFileSync } = require('node:child_process');
 const root = join(__dirname, '..');
 const entry = join(root, 'dist', 'src', 'main.js');
 const stamp = join(root, 'dist', '.build-stamp');
+const sourceDir = join(root, 'src');
 
 function newest(dir) {
   let latest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  for (const item of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, item.name);
+    latest = Math.max(latest, item.isDirectory() ? newest(path) : statSync(path).mtimeMs);
   }
   return latest;
 }
 
-const built = existsSync(entry) && existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
-const sources = Math.max(newest(join(root, 'src')), statSync(join(root, 'package.json')).mtimeMs);
-if (built < sources) {
-  let tsc;
+function typescript() {
   try {
-    tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
+    return require.resolve('typescript/bin/tsc', { paths: [root] });
   } catch {
-    if (built) process.exit(0); // production install without dev tools: run what is built
-    console.error('dist/ is missing and TypeScript is not installed: run `npm install` first');
-    process.exit(1);
+    return null;
   }
+}
+
+const tsc = existsSync(sourceDir) ? typescript() : null;
+if (!tsc) {
+  if (existsSync(entry)) process.exit(0); // an image or a production install: run what is built
+  console.error('dist/ is missing and TypeScript is not installed: run `npm install` first');
+  process.exit(1);
+}
+
+const built = existsSync(entry) && existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
+const sources = Math.max(newest(sourceDir), statSync(join(root, 'package.json')).mtimeMs);
+if (built < sources) {
   console.error('building wxmall-api…');
   execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
   writeFileSync(stamp, new Date().toISOString());

@@ -1,5 +1,5 @@
 import helmet from '@fastify/helmet';
-import { LoggerService, LogLevel } from '@nestjs/common';
+import { Logger, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
@@ -8,6 +8,9 @@ import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import type { Clock } from './common/clock';
 import type { AppConfig } from './config/app-config';
+import { requireJsonBodies } from './http/body-media-type';
+import { httpServerOptions } from './http/http-server';
+import { registerJsonBodyParser } from './http/json-body-parser';
 import { REQUEST_ID_HEADER, requestIdOf } from './logging/request-id';
 import { DOCS_PATH, setupOpenApi } from './openapi/openapi';
 
@@ -61,7 +64,11 @@ function trustProxyOption(trust: number | string[]): boolean | string[] | ((addr
 
 /** Builds the HTTP app (used by main.ts and by the e2e tests, so both run the same setup). */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const edgeLogger = new Logger('Http');
   const adapter = new FastifyAdapter({
+    ...httpServerOptions(config.timeouts.http, () =>
+      edgeLogger.warn(`a connection sent incomplete request headers for ${config.timeouts.http.headersMs / 1000} s: answered 408 and closed it`),
+    ),
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: trustProxyOption(config.trustProxy),
     // Finish in-flight requests on close, but do not wait for idle keep-alive sockets.
@@ -79,6 +86,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     logger: options.logger,
     bufferLogs: options.logger === undefined,
     abortOnError: false,
+    // No form or text parsers: registerJsonBodyParser below registers the only one.
+    bodyParser: false,
   });
   registered.set(app, routes);
   // Nest's own Logger (which the app code uses) writes through pino from here on.
@@ -88,6 +97,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
+  // Bodies: JSON only, at most MAX_JSON_DEPTH deep; any other media type is a 415 unless a route opts in with @AcceptBody().
+  registerJsonBodyParser(fastify, BODY_LIMIT_BYTES);
+  requireJsonBodies(fastify);
   // Graceful shutdown: close() stops accepting and drops idle keep-alive sockets, but a
   // socket whose request was in flight would stay open (keep-alive) after its answer and
   // hold the shutdown for the keep-alive timeout. Answers sent while closing end their socket.

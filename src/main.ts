@@ -6,6 +6,10 @@ import { createApp } from './bootstrap';
 import { ConfigError, loadConfig } from './config/load-config';
 import { buildLoggerParams } from './logging/logging.options';
 import { resolveRuntime } from './dev/dev-runtime';
+import { closeGracefully } from './http/http-server';
+
+/** After the shutdown grace, this much longer for the pool and the embedded PostgreSQL to stop before the process exits anyway. */
+const SHUTDOWN_HARD_DEADLINE_EXTRA_MS = 5_000;
 
 async function main(): Promise<void> {
   loadDotenv({ quiet: true });
@@ -40,8 +44,14 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.log(`${signal} received: finishing in-flight requests`);
+    // Whatever happens below, exit before the platform's SIGKILL (docker-compose.yml gives 30 s).
+    const graceMs = runtime.config.timeouts.http.shutdownGraceMs;
+    setTimeout(() => {
+      logger.error(`shutdown not finished ${(graceMs + SHUTDOWN_HARD_DEADLINE_EXTRA_MS) / 1000} s after ${signal}: exiting now`);
+      process.exit(1);
+    }, graceMs + SHUTDOWN_HARD_DEADLINE_EXTRA_MS).unref();
     try {
-      await app.close();
+      await closeGracefully(app, graceMs, logger);
       await runtime.stop();
       logger.log('shut down cleanly');
       process.exit(0);

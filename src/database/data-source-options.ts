@@ -2,6 +2,13 @@ import type { DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
+/**
+ * How long a request waits for a connection (a new one, or a free one from the pool) before
+ * it fails, and answers 503 DATABASE_UNAVAILABLE: short, so an unreachable PostgreSQL makes
+ * requests fail fast rather than pile up.
+ */
+export const DATABASE_CONNECT_TIMEOUT_MS = 2_000;
+
 /** The one options function shared by the app (TypeOrmModule), the TypeORM CLI (ormconfig.ts) and the tests. */
 export function buildDataSourceOptions(url: string, overrides: { poolSize?: number; applicationName?: string } = {}): DataSourceOptions {
   return {
@@ -20,6 +27,6 @@ export function buildDataSourceOptions(url: string, overrides: { poolSize?: numb
     logging: false,
     poolSize: overrides.poolSize ?? 10,
     applicationName: overrides.applicationName ?? 'wxmall-api',
-    extra: { connectionTimeoutMillis: 5000, query_timeout: 30000 },
+    extra: { connectionTimeoutMillis: DATABASE_CONNECT_TIMEOUT_MS, query_timeout: 30000 },
   };
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/decorators/public.decorator';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { HealthResponse } from './dto/health.response';
@@ -13,6 +13,7 @@ export class HealthController {
 
   /** 200 when the database answers within a second, 503 when it does not (for load balancers and container health checks). */
   @Get()
+  @ApiOperation({ summary: 'Check the service and its database' })
   @Header('Cache-Control', 'no-cache, no-store, must-revalidate')
   @ApiOkResponse({ type: HealthResponse })
   @ApiErrors({ 503: ['HEALTH_CHECK_FAILED'] })

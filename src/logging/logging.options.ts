@@ -3,6 +3,7 @@ import type { Params } from 'nestjs-pino';
 import pino, { DestinationStream, LevelWithSilent } from 'pino';
 import type { Options } from 'pino-http';
 import type { AppConfig } from '../config/app-config';
+import { cutStatusOf } from '../http/http-server';
 import { requestIdOf } from './request-id';
 
 /**
@@ -74,9 +75,23 @@ function serializeRequest(req: SerializedRequest) {
   return { id: req.id, method: req.method, url: redactUrl(req.raw ? originalUrl(req.raw) : req.url) };
 }
 
-/** A response in a log line: its status only (no headers, so no Set-Cookie). */
-function serializeResponse(res: { statusCode: number }) {
-  return { statusCode: res.statusCode };
+/**
+ * A response in a log line: its status only (no headers, so no Set-Cookie). pino gives
+ * `statusCode: null` when none was sent; a request the server cut (408) gets that status.
+ */
+function serializeResponse(res: { statusCode: number | null; raw?: ServerResponse }) {
+  return { statusCode: (res.raw && cutStatusOf(res.raw)) ?? res.statusCode };
+}
+
+/** The client closed the connection before the answer was sent (its summary line is logged on close). */
+function abandoned(res: ServerResponse): boolean {
+  return !res.writableEnded && cutStatusOf(res) === undefined;
+}
+
+/** The summary line's message: `POST 201`, `POST 408` for a request the server cut, or `POST aborted…`. */
+function summary(req: IncomingMessage, res: ServerResponse): string {
+  if (abandoned(res)) return `${req.method} aborted: the client closed the connection before the answer`;
+  return `${req.method} ${cutStatusOf(res) ?? res.statusCode}`;
 }
 
 /**
@@ -114,11 +129,26 @@ export function buildLoggerParams(config: AppConfig, destination?: DestinationSt
       res: serializeResponse as never,
       err: serializeError,
     },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    customLogLevel: (_req, res, err) => {
+      const status = cutStatusOf(res) ?? res.statusCode;
+      if (err || status >= 500) return 'error';
+      if (abandoned(res)) return 'info';
+      return status >= 400 ? 'warn' : 'info';
+    },
     // Load balancers poll the health check every few seconds; those lines are noise.
     autoLogging: { ignore: (req) => originalUrl(req).startsWith('/api/health') },
-    customSuccessMessage: (req, res) => `${req.method} ${res.statusCode}`,
-    customErrorMessage: (req, res) => `${req.method} ${res.statusCode}`,
+    customSuccessMessage: summary,
+    customErrorMessage: summary,
+    customSuccessObject: (_req, res, value) => (abandoned(res) ? { ...value, aborted: true } : value),
+    // For a 5xx answer without an error, pino-http makes one up ("failed with status code
+    // 503") and logs its stack, which points into pino-http itself: a stack per request
+    // during an outage, and nothing to learn from. Errors worth a stack are logged where
+    // they happen (the exception filter).
+    customErrorObject: (_req, res, error, value) => {
+      if (error?.message !== `failed with status code ${res.statusCode}`) return value;
+      const { err: _made_up, ...rest } = value as Record<string, unknown>;
+      return rest;
+    },
   };
   return {
     pinoHttp: destination ? [options, destination] : options,

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** Every error answer: Nest's body plus a stable machine-readable `code`. */
 export class ErrorResponse {
-  @ApiProperty({ example: 401 })
+  @ApiProperty({ type: 'integer', example: 401 })
   statusCode: number;
 
   @ApiProperty({

@@ -13,6 +13,8 @@ export const DOCS_PATH = 'docs';
 const DOCS_JSON_PATH = 'docs-json';
 
 const BEARER = 'bearer';
+/** `Authorization: JWT <token>`, the prefix django-rest-framework-jwt clients send. */
+const JWT_PREFIX = 'jwtPrefix';
 const ERROR_SCHEMA = { $ref: `#/components/schemas/${ErrorResponse.name}` };
 
 interface RouteFacts {
@@ -34,13 +36,23 @@ export function setupOpenApi(app: INestApplication): OpenAPIObject {
         'Errors are `{statusCode, message, error, code}`; act on `code`, never on `message`.',
     )
     .setVersion('1')
-    .addBearerAuth(
-      { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The accessToken of a TokenPair. `Authorization: JWT <token>` is accepted too.' },
-      BEARER,
+    .setLicense('MIT', 'https://opensource.org/licenses/MIT')
+    // Relative: the paths carry the /api prefix, and the document is served by the API itself.
+    .addServer('/', 'This server')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The accessToken of a TokenPair: `Authorization: Bearer <token>`.' }, BEARER)
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'Authorization',
+        description: 'The same accessToken as `Authorization: JWT <token>`, the header django-rest-framework-jwt clients send. Either scheme is accepted.',
+      },
+      JWT_PREFIX,
     )
     .build();
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponse] });
   addSharedErrors(document, collectRouteFacts(app));
+  closeRequestBodies(document);
   SwaggerModule.setup(DOCS_PATH, app, document, {
     jsonDocumentUrl: DOCS_JSON_PATH,
     raw: ['json'],
@@ -75,8 +87,8 @@ function collectRouteFacts(app: INestApplication): Map<string, RouteFacts> {
 type Operation = {
   operationId?: string;
   security?: Record<string, string[]>[];
-  parameters?: unknown[];
-  requestBody?: unknown;
+  parameters?: { in?: string }[];
+  requestBody?: { content?: Record<string, { schema?: SchemaObject }> };
   responses: Record<string, { description?: string; content?: Record<string, unknown>; headers?: Record<string, unknown> }>;
 };
 
@@ -91,13 +103,17 @@ function addSharedErrors(document: OpenAPIObject, facts: Map<string, RouteFacts>
       const fact = facts.get(op.operationId ?? '') ?? { isPublic: false, rateLimited: false, hasRoles: false };
       if (op.requestBody || (op.parameters?.length ?? 0) > 0) addError(op, 400, ['VALIDATION_FAILED']);
       if (op.requestBody) addError(op, 413, ['PAYLOAD_TOO_LARGE']);
+      if (op.requestBody) addError(op, 415, ['UNSUPPORTED_MEDIA_TYPE']);
+      // The router refuses a path parameter longer than Fastify's maxParamLength.
+      if (op.parameters?.some((p) => p.in === 'path')) addError(op, 414, ['URI_TOO_LONG']);
       if (fact.isPublic) {
         op.security = [];
       } else {
-        op.security = [{ [BEARER]: [] }];
+        // Either scheme: one entry per alternative.
+        op.security = [{ [BEARER]: [] }, { [JWT_PREFIX]: [] }];
         addError(op, 401, ['TOKEN_INVALID', 'TOKEN_EXPIRED']);
       }
-      // What RolesGuard answers (test/ops/openapi.e2e-spec.ts checks it against a real 403).
+      // What RolesGuard answers (test/openapi/openapi.e2e-spec.ts checks it against a real 403).
       if (fact.hasRoles) addError(op, 403, ['ROLE_FORBIDDEN']);
       if (fact.rateLimited) {
         addError(op, 429, ['RATE_LIMITED']);
@@ -123,4 +139,43 @@ function addError(op: Operation, status: number, codes: string[]): void {
       ? describeCodes(new Set([...listed, ...codes]))
       : `${existing.description}. ${describeCodes(codes)}`;
   existing.content ??= { 'application/json': { schema: ERROR_SCHEMA } };
+}
+
+type SchemaObject = {
+  $ref?: string;
+  type?: string;
+  properties?: Record<string, SchemaObject>;
+  additionalProperties?: boolean | SchemaObject;
+  items?: SchemaObject;
+  allOf?: SchemaObject[];
+  oneOf?: SchemaObject[];
+  anyOf?: SchemaObject[];
+};
+
+const SCHEMA_REF = '#/components/schemas/';
+
+/**
+ * Marks every object schema a request body uses, directly or nested, `additionalProperties:
+ * false`: the global ValidationPipe (and validateDto) forbid properties a DTO does not
+ * declare, nested ones included, so a client generated from the document must not send them.
+ */
+function closeRequestBodies(document: OpenAPIObject): void {
+  const schemas = (document.components?.schemas ?? {}) as Record<string, SchemaObject>;
+  const seen = new Set<SchemaObject>();
+  const close = (schema: SchemaObject | undefined): void => {
+    if (!schema || seen.has(schema)) return;
+    seen.add(schema);
+    if (schema.$ref?.startsWith(SCHEMA_REF)) return close(schemas[schema.$ref.slice(SCHEMA_REF.length)]);
+    // An object with declared properties is a DTO; a free-form map keeps its additionalProperties.
+    if (schema.properties && schema.additionalProperties === undefined) schema.additionalProperties = false;
+    for (const nested of [...Object.values(schema.properties ?? {}), schema.items, ...(schema.allOf ?? []), ...(schema.oneOf ?? []), ...(schema.anyOf ?? [])]) {
+      close(nested);
+    }
+  };
+  for (const pathItem of Object.values(document.paths)) {
+    for (const method of METHODS) {
+      const op = (pathItem as Record<string, Operation | undefined>)[method];
+      for (const media of Object.values(op?.requestBody?.content ?? {})) close(media.schema);
+    }
+  }
 }

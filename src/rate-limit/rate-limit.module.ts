@@ -5,7 +5,8 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { AuthRateLimitGuard } from './auth-rate-limit.guard';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
-const RATE_LIMIT_STORAGE = Symbol('RATE_LIMIT_STORAGE');
+/** The rate limit counters' storage (a RedisThrottlerStorage with REDIS_URL), injectable so tests can look at its breaker. */
+export const RATE_LIMIT_STORAGE = Symbol('RATE_LIMIT_STORAGE');
 
 /** Where the counters live: this process's memory, or Redis when REDIS_URL is set (shared by every instance). */
 @Module({
@@ -15,7 +16,7 @@ const RATE_LIMIT_STORAGE = Symbol('RATE_LIMIT_STORAGE');
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig): ThrottlerStorage =>
         config.redisUrl
-          ? new RedisThrottlerStorage({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix })
+          ? new RedisThrottlerStorage({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix, commandTimeoutMs: config.timeouts.redis.commandMs })
           : new ThrottlerStorageService(),
     },
   ],

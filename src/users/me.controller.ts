@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { ApiErrors } from '../openapi/api-errors.decorator';
@@ -23,18 +23,21 @@ export class MeController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'Read my profile' })
   @ApiOkResponse({ type: UserResponse })
   me(@CurrentUser() user: AuthUser): Promise<UserResponse> {
     return this.users.getProfile(user.id);
   }
 
   @Patch()
+  @ApiOperation({ summary: 'Change my profile', description: 'Only the fields sent change; `null` clears a field.' })
   @ApiOkResponse({ type: UserResponse })
   update(@CurrentUser() user: AuthUser, @Body() dto: UpdateProfileDto): Promise<UserResponse> {
     return this.users.updateProfile(user.id, dto);
   }
 
   @Post('wechat-profile')
+  @ApiOperation({ summary: 'Fill my profile from WeChat encrypted user data' })
   @HttpCode(200)
   @ApiErrors({ 400: ['SESSION_KEY_STALE'] })
   @ApiOkResponse({ type: UserResponse, description: 'On SESSION_KEY_STALE: call wx.login, log in again, retry with fresh data' })
@@ -43,6 +46,7 @@ export class MeController {
   }
 
   @Post('phone')
+  @ApiOperation({ summary: 'Bind my phone number', description: 'Either `{code}` of a getPhoneNumber button or `{encryptedData, iv}` of the older flow.' })
   @HttpCode(200)
   @ApiErrors({ 400: ['WECHAT_CODE_INVALID', 'SESSION_KEY_STALE'], 429: ['WECHAT_RATE_LIMITED'], 502: ['WECHAT_ERROR'], 503: ['WECHAT_UNAVAILABLE'] })
   @ApiOkResponse({ type: UserResponse })
@@ -51,6 +55,7 @@ export class MeController {
   }
 
   @Delete()
+  @ApiOperation({ summary: 'Erase my account', description: 'The last enabled admin cannot erase itself (409 LAST_ADMIN).' })
   @HttpCode(204)
   @ApiErrors({ 409: ['LAST_ADMIN'] })
   @ApiNoContentResponse({ description: 'The account is erased: profile cleared, sessions revoked' })

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../common/decorators/roles.decorator';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { CreateAccountDto, ListUsersQueryDto, UpdateAccountDto, UserListResponse } from './dto/user-accounts.dto';
@@ -15,12 +15,14 @@ export class UserAccountsController {
   constructor(private readonly accounts: UserAccountsService) {}
 
   @Get()
+  @ApiOperation({ summary: 'List users (admin)' })
   @ApiOkResponse({ type: UserListResponse })
   list(@Query() query: ListUsersQueryDto): Promise<UserListResponse> {
     return this.accounts.list(query);
   }
 
   @Post()
+  @ApiOperation({ summary: 'Create a staff or admin account (admin)' })
   @ApiErrors({ 409: ['USERNAME_TAKEN'] })
   @ApiCreatedResponse({ type: UserResponse })
   create(@Body() dto: CreateAccountDto): Promise<UserResponse> {
@@ -28,6 +30,8 @@ export class UserAccountsController {
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: 'Change a user\'s role or disable it (admin)' })
+  @ApiParam({ name: 'id', format: 'uuid' })
   @ApiErrors({ 404: ['USER_NOT_FOUND'], 409: ['LAST_ADMIN'] })
   @ApiOkResponse({ type: UserResponse })
   update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateAccountDto): Promise<UserResponse> {

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { registeredRoutes } from '../../src/bootstrap';
 import { codesOf } from '../../src/openapi/api-errors.decorator';
-import { startTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 const HTTP_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -11,15 +11,13 @@ function toOpenApiPath(url: string): string {
 }
 
 describe('OpenAPI document', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let doc: any;
   beforeAll(async () => {
-    t = await startTestApp();
     const res = await t.request('GET', '/docs-json');
     expect(res.status).toBe(200);
     doc = res.body;
   });
-  afterAll(async () => t.close());
 
   it('should document exactly the API routes the app registers', () => {
     const served = registeredRoutes(t.app)
@@ -84,7 +82,7 @@ describe('OpenAPI document', () => {
     expect(doc.components.schemas.HealthResponse.properties.info.additionalProperties.properties.status.enum).toEqual(['up']);
   });
 
-  it('should declare bearer security on every protected operation and none on public ones', () => {
+  it('should declare bearer (or JWT-prefixed) security on every protected operation and none on public ones', () => {
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     const publicOps = ['post /api/auth/wechat/login', 'post /api/auth/refresh', 'get /api/health'];
     for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
@@ -93,7 +91,7 @@ describe('OpenAPI document', () => {
         if (publicOps.includes(key)) {
           expect(op.security, key).toEqual([]);
         } else if (path.startsWith('/api/users') || path.startsWith('/api/goods')) {
-          expect(op.security, key).toEqual([{ bearer: [] }]);
+          expect(op.security, key).toEqual([{ bearer: [] }, { jwtPrefix: [] }]);
           expect(op.responses['401']?.description, key).toContain('TOKEN_INVALID');
         }
       }

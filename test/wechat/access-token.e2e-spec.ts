@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CLOCK, Clock } from '../../src/common/clock';
 import { WechatTokenRepository } from '../../src/wechat/wechat-token.repository';
-import { startTestApp, TEST_APPID, TestApp } from '../support/test-app';
+import { startTestApp, TEST_APPID, TestApp, useTestApp } from '../support/test-app';
 import { loginWithKey } from '../support/open-data';
 
 const PHONE = '/api/users/me/phone';
@@ -21,18 +20,13 @@ async function storedRows(
 }
 
 describe('the app access token, shared by two instances', () => {
-  let a: TestApp;
+  const a = useTestApp({ env: SLOW_MACHINE });
   let b: TestApp;
 
   beforeAll(async () => {
-    a = await startTestApp({ env: SLOW_MACHINE });
     b = await startTestApp({ fake: a.fake, env: SLOW_MACHINE }); // a second instance: same database, same WeChat
   });
-  beforeEach(async () => a.reset());
-  afterAll(async () => {
-    await b?.close();
-    await a?.close();
-  });
+  afterAll(async () => b?.close()); // before a closes: after-hooks run in reverse
 
   it('should fetch the token once when both instances need it at the same moment', async () => {
     const users = [];
@@ -67,20 +61,16 @@ describe('the app access token, shared by two instances', () => {
 });
 
 describe('renewal of the app access token', () => {
-  let t: TestApp;
+  const t = useTestApp({ env: SLOW_MACHINE });
   let now = 0;
 
-  beforeAll(async () => {
-    t = await startTestApp({ env: SLOW_MACHINE });
-  });
-  beforeEach(async () => {
-    await t.reset();
-    // the app's own clock, set by the test instead of sleeping
+  beforeEach(() => {
+    // the app's own clock, set by the test instead of sleeping (to absolute times: the
+    // renewal is checked to the millisecond)
     now = Date.now();
-    vi.spyOn(t.app.get<Clock>(CLOCK), 'now').mockImplementation(() => now);
+    vi.spyOn(t.clock, 'now').mockImplementation(() => now);
   });
   afterEach(() => vi.restoreAllMocks());
-  afterAll(async () => t.close());
 
   const phone = async (token: string) => (await t.request('POST', PHONE, { token, body: { code: t.fake.issuePhoneCode(CN) } })).status;
 
@@ -121,15 +111,12 @@ describe('renewal of the app access token', () => {
 });
 
 describe(WechatTokenRepository.name, () => {
-  let t: TestApp;
+  const t = useTestApp({ env: SLOW_MACHINE });
   let sut: WechatTokenRepository;
 
-  beforeAll(async () => {
-    t = await startTestApp({ env: SLOW_MACHINE });
+  beforeAll(() => {
     sut = t.app.get(WechatTokenRepository);
   });
-  beforeEach(async () => t.reset());
-  afterAll(async () => t.close());
 
   const store = (token: string) =>
     sut.withLock(TEST_APPID, (row) => row.write({ token, expiresAt: new Date(Date.now() + 7200_000), fetchedAt: new Date() }));

@@ -35,6 +35,7 @@ describe(AllExceptionsFilter.name, () => {
   let sut: AllExceptionsFilter;
   let reply: FakeReply;
   let logged: MockInstance;
+  afterEach(() => sut.onApplicationShutdown());
   beforeEach(() => {
     sut = new AllExceptionsFilter();
     reply = new FakeReply();
@@ -135,5 +136,43 @@ describe(AllExceptionsFilter.name, () => {
   it('should answer a plain HttpException with a string body in the error shape', () => {
     sut.catch(new HttpException('Gone for good', 410), hostFor(reply));
     expect(reply.payload).toEqual({ statusCode: 410, message: 'Gone for good', error: 'Gone', code: 'GONE' });
+  });
+
+  it('should answer 503 DATABASE_UNAVAILABLE with Retry-After when PostgreSQL is out of reach, without a log line per request', () => {
+    const warned = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' });
+      const shutdown = new QueryFailedError('SELECT 1', [], Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }));
+      for (const err of [refused, shutdown, new Error('Connection terminated unexpectedly'), refused]) {
+        const each = new FakeReply();
+        sut.catch(err, hostFor(each));
+        expect(each.statusCode).toBe(503);
+        expect(each.payload).toEqual({ statusCode: 503, message: 'The database is unavailable; retry shortly', error: 'Service Unavailable', code: 'DATABASE_UNAVAILABLE' });
+        expect(Number(each.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      }
+      expect(logged).not.toHaveBeenCalled();
+      // One line for the outage (the DatabaseOutage log), none per request.
+      expect(warned).toHaveBeenCalledTimes(1);
+      expect(String(warned.mock.calls[0][0])).toContain('PostgreSQL unreachable (ECONNREFUSED)');
+    } finally {
+      warned.mockRestore();
+    }
+  });
+
+  it('should not log a quiet 5xx domain error, and warn about any other', () => {
+    class QuietDownError extends domainError(503, 'QUIET_DOWN', 'Down') {
+      override readonly quiet = true;
+    }
+    class LoudDownError extends domainError(503, 'LOUD_DOWN', 'Down') {}
+    const warned = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      sut.catch(new QuietDownError(), hostFor(reply));
+      expect(reply.statusCode).toBe(503);
+      expect(warned).not.toHaveBeenCalled();
+      sut.catch(new LoudDownError(), hostFor(new FakeReply()));
+      expect(warned).toHaveBeenCalledTimes(1);
+    } finally {
+      warned.mockRestore();
+    }
   });
 });

@@ -36,18 +36,18 @@ const usesCodeFlow = (o: PhoneNumberDto) => o.code !== undefined || (o.encrypted
  * `{encryptedData, iv}` (the older flow). Both or neither → 400.
  */
 export class PhoneNumberDto {
-  @ApiPropertyOptional({ description: 'e.detail.code of a getPhoneNumber button (one-time, 5 minutes)', maxLength: 128 })
+  @ApiPropertyOptional({ description: 'e.detail.code of a getPhoneNumber button (one-time, 5 minutes)', minLength: 1, maxLength: 128 })
   @ValidateIf(usesCodeFlow)
   @NotTogetherWith(['encryptedData', 'iv'])
   @IsString({ message: 'send either {code} or {encryptedData, iv}' }) @MinLength(1) @MaxLength(128)
   code?: string;
 
-  @ApiPropertyOptional({ description: 'e.detail.encryptedData of the older getPhoneNumber flow (base64)', maxLength: ENCRYPTED_DATA_MAX })
+  @ApiPropertyOptional({ description: 'e.detail.encryptedData of the older getPhoneNumber flow (base64)', minLength: 1, maxLength: ENCRYPTED_DATA_MAX })
   @ValidateIf((o: PhoneNumberDto) => !usesCodeFlow(o))
   @IsString() @MinLength(1) @MaxLength(ENCRYPTED_DATA_MAX)
   encryptedData?: string;
 
-  @ApiPropertyOptional({ description: 'e.detail.iv sent with encryptedData (base64)', maxLength: IV_MAX })
+  @ApiPropertyOptional({ description: 'e.detail.iv sent with encryptedData (base64)', minLength: 1, maxLength: IV_MAX })
   @ValidateIf((o: PhoneNumberDto) => !usesCodeFlow(o))
   @IsString() @MinLength(1) @MaxLength(IV_MAX)
   iv?: string;

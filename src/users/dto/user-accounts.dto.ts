@@ -26,8 +26,8 @@ export class CreateAccountDto {
   @IsIn(['staff', 'admin'], { message: 'role must be staff or admin' })
   role: 'staff' | 'admin';
 
-  @ApiPropertyOptional({ maxLength: 50 })
-  @IsOptional() @IsText(1, 50)
+  @ApiPropertyOptional({ minLength: 1, maxLength: 50 })
+  @present @IsText(1, 50)
   nickname?: string;
 }
 
@@ -52,18 +52,18 @@ export class ListUsersQueryDto {
   @IsOptional() @IsIn(ROLES)
   role?: Role;
 
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 10_000, default: 1 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10_000)
   page?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
   pageSize?: number;
 }
 
 export class UserListResponse {
   @ApiProperty({ type: [UserResponse] }) items: UserResponse[];
-  @ApiProperty() total: number;
-  @ApiProperty() page: number;
-  @ApiProperty() pageSize: number;
+  @ApiProperty({ type: 'integer' }) total: number;
+  @ApiProperty({ type: 'integer' }) page: number;
+  @ApiProperty({ type: 'integer' }) pageSize: number;
 }

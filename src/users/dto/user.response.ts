@@ -15,7 +15,7 @@ export class UserResponse {
   @ApiProperty({ type: String, nullable: true }) avatarUrl: string | null;
   @ApiProperty({ type: String, nullable: true }) email: string | null;
   @ApiProperty({ type: String, nullable: true }) phone: string | null;
-  @ApiProperty({ type: String, nullable: true, example: '1990-05-17' }) birthday: string | null;
+  @ApiProperty({ type: String, format: 'date', nullable: true, example: '1990-05-17' }) birthday: string | null;
   @ApiProperty({ enum: ['unknown', 'male', 'female'] }) gender: Gender;
   @ApiProperty({ type: String, nullable: true }) address: string | null;
   @ApiProperty({ type: String, nullable: true }) signature: string | null;
@@ -23,8 +23,8 @@ export class UserResponse {
   @ApiProperty({ type: String, nullable: true }) province: string | null;
   @ApiProperty({ type: String, nullable: true }) country: string | null;
   @ApiProperty({ type: String, nullable: true }) language: string | null;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
 export function toUserResponse(user: UserEntity): UserResponse {
