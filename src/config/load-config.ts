@@ -15,6 +15,7 @@ import {
   validateSync,
 } from 'class-validator';
 import { Type } from 'class-transformer';
+import { ADMIN_CONSOLE_VARIABLES, loadAdminConsoleConfig } from './admin-console-config';
 import { AppConfig, NodeEnv } from './app-config';
 import { parseDuration } from './duration';
 
@@ -106,7 +107,7 @@ class EnvironmentVariables {
 /** Every variable loadConfig reads: the properties declared on EnvironmentVariables. */
 export function configVariables(): string[] {
   const declared = getMetadataStorage().getTargetValidationMetadatas(EnvironmentVariables, '', true, false);
-  return [...new Set(declared.map((m) => m.propertyName))];
+  return [...new Set([...declared.map((m) => m.propertyName), ...ADMIN_CONSOLE_VARIABLES])];
 }
 
 /** Settings of the embedded PostgreSQL, which production refuses: a container has no use for them. */
@@ -230,6 +231,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     redisKeyPrefix: vars.REDIS_KEY_PREFIX ?? 'wxmall:',
     logLevel: vars.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     goodsCountCacheSeconds: vars.GOODS_COUNT_CACHE_SECONDS ?? 10,
+    adminConsole: loadAdminConsoleConfig(env, (variable, reason) => {
+      throw new ConfigError(variable, reason);
+    }),
   };
 }
 
