@@ -9,7 +9,9 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ormconfig.ts ./
 COPY src ./src
 COPY bench ./bench
-RUN npx tsc -p tsconfig.build.json && date > dist/.build-stamp
+COPY admin ./admin
+COPY scripts ./scripts
+RUN npx tsc -p tsconfig.build.json && node scripts/build-admin.js && date > dist/.build-stamp
 
 # Runtime stage: production dependencies and the compiled app only, as a non-root user.
 # `--omit=optional` leaves out the embedded PostgreSQL binaries (~100 MB): they are loaded
