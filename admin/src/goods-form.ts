@@ -59,8 +59,8 @@ export async function goodsFormPage(ctx: PageContext, id: string | null): Promis
     category: field(LABELS.category, input({ name: 'category', maxlength: 50, value: base?.category })),
     onSale: field(LABELS.onSale, input({ type: 'checkbox', name: 'onSale', checked: base ? base.onSale : true })),
     description: field(LABELS.description, h('textarea', { name: 'description', rows: 4, maxlength: 5000 })),
-    imageUrl: field(LABELS.imageUrl, input({ name: 'imageUrl', type: 'url', maxlength: 500, value: base?.imageUrl, placeholder: 'https://…' }), 'Paste an image URL or upload a file'),
-    images: field(LABELS.images, input({ name: 'galleryUrl', type: 'url', maxlength: 500, placeholder: 'https://…' }), `Up to ${MAX_GALLERY} images`),
+    imageUrl: field('Cover image URL', input({ name: 'imageUrl', type: 'url', maxlength: 500, value: base?.imageUrl, placeholder: 'https://…' }), 'Paste an image URL or upload a file'),
+    images: field('Gallery image URL', input({ name: 'galleryUrl', type: 'url', maxlength: 500, placeholder: 'https://…' }), `Up to ${MAX_GALLERY} images`),
   };
   (fields.description.control as HTMLTextAreaElement).value = base?.description ?? '';
 

@@ -72,7 +72,7 @@ export async function setupAdminConsole(app: NestFastifyApplication, dir: string
   }
   await app.register(fastifyStatic, {
     root: dir,
-    prefix: `/${ADMIN_PATH}/`,
+    prefix: `/${ADMIN_PATH}`,
     redirect: true,
     index: ['index.html'],
     // Swagger UI registers @fastify/static too: one reply decorator is enough.
