@@ -121,20 +121,25 @@ export async function auditPage(ctx: PageContext): Promise<void> {
   await load();
 }
 
+/** Ids are long: the first 8 characters, the whole id on hover and for screen readers. */
+function shortId(id: string): HTMLElement {
+  return h('span', { title: id, 'aria-label': id }, `${id.slice(0, 8)}…`);
+}
+
 function auditTable(ctx: PageContext, entries: AuditEntry[]): HTMLElement {
   const rows = entries.map((entry) =>
     h(
       'tr',
       {},
       h('td', { class: 'nowrap' }, h('time', { datetime: entry.at }, formatTime(entry.at))),
-      h('td', { class: 'mono' }, entry.actorId === null ? 'system' : entry.actorId === ctx.user.id ? 'you' : entry.actorId),
+      h('td', { class: 'mono' }, entry.actorId === null ? 'system' : entry.actorId === ctx.user.id ? 'you' : shortId(entry.actorId)),
       h('td', {}, ACTION_LABELS[entry.action] ?? entry.action),
       h(
         'td',
         { class: 'mono' },
         entry.targetType === 'goods' && entry.action !== 'goods.delete'
-          ? h('a', { href: `#/goods/${entry.targetId}` }, `goods ${entry.targetId}`)
-          : `${entry.targetType} ${entry.targetId}`,
+          ? h('a', { href: `#/goods/${entry.targetId}`, title: entry.targetId }, `goods ${entry.targetId.slice(0, 8)}`)
+          : [`${entry.targetType} `, shortId(entry.targetId)],
       ),
       h(
         'td',

@@ -78,9 +78,9 @@ export async function expectClean(watched: WatchedPage): Promise<void> {
   expect(await watched.problems()).toEqual({ cspViolations: [], pageErrors: [] });
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true, animations: 'disabled', caret: 'hide' });
+  await page.screenshot({ path: join(SCREENSHOTS, name), fullPage: options.fullPage ?? true, animations: 'disabled', caret: 'hide' });
 }
 
 /** Signs in through the console's form and waits for the goods page. */
