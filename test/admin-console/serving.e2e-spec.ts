@@ -65,7 +65,7 @@ describe('staff console serving', () => {
     }
   });
 
-  it('should notice a CSP violation (the check the browser tests rely on can fail)', async () => {
+  it('should notice a CSP violation (the check the browser tests rely on can fail)', { timeout: 90_000 }, async () => {
     const browser = await launchBrowser();
     try {
       const watched = await openPage(browser);
