@@ -16,7 +16,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund ${NPM_REGISTRY:+--registry=$NPM_REGISTRY}
 COPY tsconfig.json tsconfig.build.json ormconfig.ts ./
 COPY src ./src
-RUN npx tsc -p tsconfig.build.json && rm -f dist/.tsbuildinfo*
+COPY admin ./admin
+COPY scripts ./scripts
+RUN npx tsc -p tsconfig.build.json && node scripts/build-admin.js && rm -f dist/.tsbuildinfo*
 
 # Runtime stage: production dependencies and the compiled app only, as a non-root user.
 # `--omit=optional` leaves out the embedded PostgreSQL binaries (~100 MB): they are loaded

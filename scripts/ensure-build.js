@@ -5,6 +5,7 @@
 const { existsSync, statSync, readdirSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { execFileSync } = require('node:child_process');
+const { adminIsStale, buildAdmin } = require('./build-admin');
 
 const root = join(__dirname, '..');
 const entry = join(root, 'dist', 'src', 'main.js');
@@ -36,9 +37,11 @@ if (!tsc) {
 }
 
 const built = existsSync(entry) && existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
-const sources = Math.max(newest(sourceDir), statSync(join(root, 'package.json')).mtimeMs);
-if (built < sources) {
+const sources = Math.max(newest(sourceDir), newest(join(root, 'admin')), statSync(join(root, 'package.json')).mtimeMs);
+if (built < sources || adminIsStale()) {
   console.error('building wxmall-api…');
   execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
+  // The staff console (/admin) is part of the build: a fresh clone serves it too.
+  buildAdmin();
   writeFileSync(stamp, new Date().toISOString());
 }

@@ -5,6 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
 import type { DestinationStream } from 'pino';
+import { ADMIN_CSP, isAdminConsolePath, setupAdminConsole } from './admin-console/admin-console';
 import { AppModule } from './app.module';
 import type { Clock } from './common/clock';
 import type { AppConfig } from './config/app-config';
@@ -114,7 +115,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   fastify.addHook('onSend', async (request, reply) => {
     const path = request.url.split('?')[0];
     if (path === `/${DOCS_PATH}` || path.startsWith(`/${DOCS_PATH}/`)) reply.header('content-security-policy', DOCS_CSP);
+    else if (config.adminConsole.enabled && isAdminConsolePath(path)) reply.header('content-security-policy', ADMIN_CSP);
   });
+  // The staff console at /admin (ADMIN_CONSOLE), outside the /api prefix.
+  if (config.adminConsole.enabled) await setupAdminConsole(app);
   if (config.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,

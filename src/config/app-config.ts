@@ -1,4 +1,5 @@
 import type { Timeouts } from './timeouts';
+import type { AdminConsoleConfig } from './admin-console-config';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
@@ -59,4 +60,6 @@ export interface AppConfig {
   migrationsRun: boolean;
   /** Bounds of the HTTP server and of the waits on PostgreSQL and Redis (fixed, not read from the environment). */
   timeouts: Timeouts;
+  /** The staff console at /admin (ADMIN_CONSOLE). */
+  adminConsole: AdminConsoleConfig;
 }

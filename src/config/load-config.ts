@@ -15,6 +15,7 @@ import {
   validateSync,
 } from 'class-validator';
 import { Type } from 'class-transformer';
+import { ADMIN_CONSOLE_VARIABLES, loadAdminConsoleConfig } from './admin-console-config';
 import { AppConfig, NodeEnv } from './app-config';
 import { parseDuration } from './duration';
 import { defaultTimeouts } from './timeouts';
@@ -124,7 +125,7 @@ class EnvironmentVariables {
 /** Every variable loadConfig reads: the properties declared on EnvironmentVariables. */
 export function configVariables(): string[] {
   const declared = getMetadataStorage().getTargetValidationMetadatas(EnvironmentVariables, '', true, false);
-  return [...new Set(declared.map((m) => m.propertyName))];
+  return [...new Set([...declared.map((m) => m.propertyName), ...ADMIN_CONSOLE_VARIABLES])];
 }
 
 /** Settings of the embedded PostgreSQL, which production refuses: a container has no use for them. */
@@ -290,6 +291,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     apiDocs: parseBool(vars.API_DOCS, !production),
     migrationsRun: parseBool(vars.MIGRATIONS_RUN, true),
     timeouts: defaultTimeouts(),
+    adminConsole: loadAdminConsoleConfig(env, (variable, reason) => {
+      throw new ConfigError(variable, reason);
+    }),
   };
 }
 

@@ -1,3 +1,4 @@
+import { AuditLogEntity } from '../audit/entities/audit-log.entity';
 import { RefreshTokenEntity } from '../auth/entities/refresh-token.entity';
 import { SessionEntity } from '../auth/entities/session.entity';
 import { GoodsEntity } from '../goods/entities/goods.entity';
@@ -6,4 +7,4 @@ import { UserEntity } from '../users/entities/user.entity';
 import { WechatAccessTokenEntity } from '../wechat/entities/wechat-access-token.entity';
 
 /** Every entity, listed as classes so the app, the CLI and the tests load the same set. */
-export const ENTITIES = [UserEntity, SessionEntity, RefreshTokenEntity, GoodsEntity, IdempotencyKeyEntity, WechatAccessTokenEntity];
+export const ENTITIES = [UserEntity, SessionEntity, RefreshTokenEntity, GoodsEntity, IdempotencyKeyEntity, WechatAccessTokenEntity, AuditLogEntity];

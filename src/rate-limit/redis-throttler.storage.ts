@@ -142,6 +142,6 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnModuleInit, On
   async onApplicationShutdown(): Promise<void> {
     this.shuttingDown = true;
     this.fallback.onApplicationShutdown();
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    this.redis.disconnect();
   }
 }
