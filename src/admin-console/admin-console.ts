@@ -70,10 +70,19 @@ export async function setupAdminConsole(app: NestFastifyApplication, dir: string
     fastify.get(`/${ADMIN_PATH}/*`, notBuilt);
     return;
   }
+  // /admin → /admin/ (the page loads its modules by relative URLs). Done here rather than by
+  // @fastify/static's `redirect`, which loops when the router ignores trailing slashes.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', async (request, reply) => {
+      const [path, query] = request.url.split('?', 2);
+      if (path === `/${ADMIN_PATH}`) return reply.redirect(`/${ADMIN_PATH}/${query === undefined ? '' : `?${query}`}`, 301);
+    });
   await app.register(fastifyStatic, {
     root: dir,
     prefix: `/${ADMIN_PATH}`,
-    redirect: true,
+    redirect: false,
     index: ['index.html'],
     // Swagger UI registers @fastify/static too: one reply decorator is enough.
     decorateReply: false,
