@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
@@ -32,6 +32,16 @@ export class UsersController {
   @Patch('me')
   @ApiOkResponse({ type: UserResponse })
   update(@CurrentUser() user: AuthUser, @Body() dto: UpdateProfileDto): Promise<UserResponse> {
+    return this.users.updateProfile(user.id, dto);
+  }
+
+  /**
+   * The same partial update as PATCH, for mini programs: wx.request has no PATCH method
+   * (https://developers.weixin.qq.com/miniprogram/dev/api/network/request/wx.request.html).
+   */
+  @Put('me')
+  @ApiOkResponse({ type: UserResponse, description: 'The same partial update as PATCH /api/users/me (wx.request cannot send PATCH)' })
+  updateFromMiniProgram(@CurrentUser() user: AuthUser, @Body() dto: UpdateProfileDto): Promise<UserResponse> {
     return this.users.updateProfile(user.id, dto);
   }
 
