@@ -209,10 +209,13 @@ describe('example mini program (miniprogram/) against the real server', () => {
 
     it('should show that a disabled account is disabled', async () => {
       const mp = await launchExampleApp(t, 'o_ex_disabled');
-      const admin = await signInAccount(t, 'admin');
-      const [{ id }] = await t.dataSource.query(`SELECT id FROM users WHERE openid = 'o_ex_disabled'`);
-      expect((await t.request('PATCH', `/api/users/${id}`, { token: admin.token, body: { disabled: true } })).status).toBe(200);
       const page = await mp.open(PROFILE);
+      expect(page.data.loggedIn).toBe(true);
+      const admin = await signInAccount(t, 'admin');
+      const disabled = await t.request('PATCH', `/api/users/${page.data.user.id}`, { token: admin.token, body: { disabled: true } });
+      expect(disabled.status).toBe(200);
+
+      await page.onShow(); // the user comes back to the page
       expect(page.data).toMatchObject({ loggedIn: false, user: null, message: '账号已停用' });
       expect(storedPair(mp.shim)).toBeNull();
     });

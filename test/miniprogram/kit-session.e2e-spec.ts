@@ -234,6 +234,13 @@ describe('mini program kit: login, refresh and sessions', () => {
     expect(await rejectionOf(again.api.getMe())).toMatchObject({ statusCode: 403, code: 'USER_DISABLED' });
     expect(server.to('POST', LOGIN)).toHaveLength(1);
     expect(storedPair(again.shim)).toBeNull();
+
+    // And a login that finds a pair stored (WeChat's session expired at launch) clears it.
+    const atLaunch = phone(t, { openid: 'o_mp_disabled' });
+    atLaunch.shim.writeStorage(STORAGE_KEY, { accessToken: pair.accessToken, refreshToken: pair.refreshToken });
+    atLaunch.shim.sessionValid = false;
+    expect(await rejectionOf(atLaunch.api.ensureSession())).toMatchObject({ statusCode: 403, code: 'USER_DISABLED' });
+    expect(storedPair(atLaunch.shim)).toBeNull();
   });
 
   it('should forget the pair at once on logout and revoke the session at the server', async () => {
@@ -244,6 +251,28 @@ describe('mini program kit: login, refresh and sessions', () => {
     expect(p.api.isLoggedIn()).toBe(false);
     expect(await sessionOf(t, pair.accessToken)).toMatchObject({ revoked: true });
     expect((await t.request('POST', REFRESH, { body: { refreshToken: pair.refreshToken } })).status).toBe(401);
+  });
+
+  it('should not store the pair of a refresh that answers after logout', async () => {
+    const p = phone(t, { openid: 'o_mp_logout_race', apiOptions: { autoLogin: false } });
+    const first = await p.api.login();
+    expireStoredAccessToken(p.shim);
+    const held = gate();
+    let holding = false;
+    p.shim.onResponse = (e) => {
+      if (e.path === REFRESH && e.status === 200) {
+        holding = true;
+        return held.promise;
+      }
+    };
+    const pending = rejectionOf(p.api.getMe());
+    await until(() => holding, 'the refresh to be answered');
+    await p.api.logout();
+    held.open();
+
+    expect(await pending).toMatchObject({ code: 'NOT_LOGGED_IN' });
+    expect(storedPair(p.shim)).toBeNull();
+    expect(await sessionOf(t, first.accessToken)).toMatchObject({ revoked: true });
   });
 
   it('should not log in by itself when autoLogin is off', async () => {
