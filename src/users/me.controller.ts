@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
@@ -33,6 +33,17 @@ export class MeController {
   @ApiOperation({ summary: 'Change my profile', description: 'Only the fields sent change; `null` clears a field.' })
   @ApiOkResponse({ type: UserResponse })
   update(@CurrentUser() user: AuthUser, @Body() dto: UpdateProfileDto): Promise<UserResponse> {
+    return this.users.updateProfile(user.id, dto);
+  }
+
+  /**
+   * The same partial update as PATCH, for mini programs: wx.request has no PATCH method
+   * (https://developers.weixin.qq.com/miniprogram/dev/api/network/request/wx.request.html).
+   */
+  @Put()
+  @ApiOperation({ summary: 'Update my profile (PUT, for wx.request, which cannot send PATCH)' })
+  @ApiOkResponse({ type: UserResponse, description: 'The same partial update as PATCH /api/users/me (wx.request cannot send PATCH)' })
+  updateFromMiniProgram(@CurrentUser() user: AuthUser, @Body() dto: UpdateProfileDto): Promise<UserResponse> {
     return this.users.updateProfile(user.id, dto);
   }
 

@@ -37,6 +37,16 @@ describe('/api/users/me', () => {
     expect(new Date(res.body.updatedAt).getTime()).toBeGreaterThanOrEqual(new Date(res.body.createdAt).getTime());
   });
 
+  it('should take the same partial update by PUT, which wx.request can send (it has no PATCH)', async () => {
+    await patch({ city: 'Hangzhou', nickname: '小明' });
+    const res = await t.request('PUT', '/api/users/me', { token, body: { nickname: '小红' } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ nickname: '小红', city: 'Hangzhou' });
+    const refused = await t.request('PUT', '/api/users/me', { token, body: { nickname: 'x', role: 'admin' } });
+    expect(refused.status).toBe(400);
+    expect((await row()).nickname).toBe('小红');
+  });
+
   it('should clear a field with null and leave the others', async () => {
     await patch({ nickname: 'n', city: 'c' });
     const res = await patch({ nickname: null });
