@@ -29,6 +29,8 @@ export interface LoadResult {
   /** Over 2xx answers, in ms. */
   p50: number;
   p99: number;
+  /** Every 2xx latency, sorted, in ms (the orchestrator merges the slices). */
+  latencies: number[];
   seconds: number;
   statusCodes: Record<string, number>;
 }
@@ -117,7 +119,7 @@ export async function runLoad(task: LoadTask): Promise<LoadResult> {
   const seconds = (performance.now() - windowStart) / 1000;
   latencies.sort((a, b) => a - b);
   const at = (q: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] : 0);
-  return { rps: ok / seconds, ok, non2xx, errors, p50: at(0.5), p99: at(0.99), seconds, statusCodes };
+  return { rps: ok / seconds, ok, non2xx, errors, p50: at(0.5), p99: at(0.99), latencies, seconds, statusCodes };
 }
 
 if (require.main === module && process.send) {

@@ -60,12 +60,13 @@ function tail(proc: ChildProcess): () => string {
 
 /**
  * The built app (`node dist/src/main.js`, as `npm start` runs it), with exactly this
- * environment; its JSON log goes to `logFile`. Resolves once GET /api/health answers 200.
+ * environment; its JSON log goes to `logFile`. It runs in `cwd` (a scratch folder), so a
+ * developer's `.env` cannot add settings to the run. Resolves once GET /api/health answers 200.
  */
-export async function startApp(env: Record<string, string>, logFile: string, nodeArgs: string[] = []): Promise<Child> {
+export async function startApp(env: Record<string, string>, logFile: string, cwd: string, nodeArgs: string[] = []): Promise<Child> {
   const main = resolve(__dirname, '..', 'src', 'main.js');
   const log = openSync(logFile, 'a');
-  const proc = spawn(process.execPath, [...nodeArgs, main], { env, stdio: ['ignore', log, log], cwd: resolve(__dirname, '..', '..') });
+  const proc = spawn(process.execPath, [...nodeArgs, main], { env, stdio: ['ignore', log, log], cwd });
   closeSync(log);
   const child = wrap('app', proc);
   const url = `http://127.0.0.1:${env.PORT}/api/health`;

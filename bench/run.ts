@@ -28,7 +28,7 @@ import { checkSameAnswers, Target } from './check';
 import { Hs256 } from './jwt';
 import type { LoadResult, LoadTask } from './load';
 import { Child, forkWithReply, freePort, memoryOf, RssSampler, startApp } from './processes';
-import { combine, consoleTable, describeMachine, gitRevision, markdownPage, Outcome, Report, svgChart } from './report';
+import { combine, consoleTable, describeMachine, gitRevision, markdownPage, Outcome, Report, Side, svgChart } from './report';
 import { SCENARIO_IDS, ScenarioData, SCENARIOS, scenarioById } from './scenarios';
 import { deleteBenchUsers, ensureSeeded, ensureStaff, migrate, SEED, STAFF } from './seed';
 
@@ -37,7 +37,8 @@ interface Options {
   seconds: number;
   warmup: number;
   connections: number;
-  rounds: number;
+  /** Seconds of one slice: the servers take turns at this grain. */
+  slice: number;
   only: string[] | null;
   aa: boolean;
   smoke: boolean;
@@ -61,7 +62,7 @@ const HELP = `usage: npm run bench [-- options]        (npm run bench:smoke = --
   --seconds S               measured seconds per scenario and server (default 10; smoke 1)
   --warmup S                unmeasured seconds before each measurement (default 2; smoke 0.25)
   --connections C           concurrent keep-alive connections (default 32; smoke 16)
-  --rounds R                measure every scenario R times per server, report medians (default 1)
+  --slice S                 the servers take turns every S seconds within a scenario (default 2)
   --only a,b                only these scenarios: ${SCENARIO_IDS.join(', ')}
   --aa                      the baseline against a second baseline: the noise of the machine
   --smoke                   CI smoke: own small database, short runs, exits 1 when a floor fails
@@ -111,7 +112,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     seconds: num('seconds', smoke ? 1 : 10, 0.5),
     warmup: num('warmup', smoke ? 0.25 : 2, 0),
     connections: num('connections', smoke ? 16 : 32, 1, true),
-    rounds: num('rounds', 1, 1, true),
+    slice: num('slice', 2, 0.5),
     only,
     aa: values.has('--aa'),
     smoke,
@@ -357,7 +358,7 @@ async function main(): Promise<void> {
         LOG_LEVEL: o.appLogLevel,
       };
       log(`starting the app (NODE_ENV=production, LOG_LEVEL=${o.appLogLevel}; log: ${appLog})`);
-      const app = await startApp(env, appLog, o.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+      const app = await startApp(env, appLog, workDir, o.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
       children.push(app);
       const appTarget = { name: 'app', baseUrl: `http://127.0.0.1:${port}`, child: app };
       targets = [appTarget, await startBaseline('baseline')];
@@ -380,38 +381,46 @@ async function main(): Promise<void> {
     await idle.connect();
     const sampler = new RssSampler([ta.child.pid, tb.child.pid]);
     sampler.start();
+    const slices = Math.max(1, Math.round(o.seconds / o.slice));
+    const sliceSeconds = o.seconds / slices;
+    const perScenario = 2 * (o.warmup + o.seconds) + 2 * slices * 0.4;
     log(
-      `${scenarios.length} scenarios × 2 servers × ${o.rounds} round(s): ${o.connections} connections, ${o.warmup} s warm-up + ${o.seconds} s each (about ${Math.ceil((scenarios.length * 2 * o.rounds * (o.warmup + o.seconds + 0.3)) / 60)} min)`,
+      `${scenarios.length} scenarios: ${o.connections} connections, per server ${o.warmup} s warm-up then ${o.seconds} s measured in ${slices} slice(s) of ${sliceSeconds.toFixed(1)} s, the servers taking turns (about ${Math.ceil((scenarios.length * perScenario) / 60)} min)`,
     );
     const runs = scenarios.map(() => [[] as LoadResult[], [] as LoadResult[]]);
     const rss = scenarios.map(() => [0, 0]);
-    for (let round = 0; round < o.rounds; round++) {
-      for (const [i, scenario] of scenarios.entries()) {
-        // Alternate who goes first, so a slow patch of the machine does not always land on the same server.
-        const order = (i + round) % 2 === 0 ? [0, 1] : [1, 0];
-        for (const t of order) {
+    for (const [i, scenario] of scenarios.entries()) {
+      // The servers take turns slice by slice (A B B A A B …), and who starts alternates from
+      // scenario to scenario: a busy moment of the shared machine lands on both alike.
+      const first = i % 2;
+      for (let k = 0; k < slices; k++) {
+        const pair = k % 2 === 0 ? [first, 1 - first] : [1 - first, first];
+        for (const t of pair) {
           const target = targets[t];
           const waited = await idle.wait();
-          if (waited > 1000) log(`  (waited ${(waited / 1000).toFixed(1)} s for the previous measurement's queries to finish)`);
+          if (waited > 1000) log(`  (waited ${(waited / 1000).toFixed(1)} s for the previous slice's queries to finish)`);
           sampler.takePeakMb(target.child.pid);
           const result = await load.run({
             baseUrl: target.baseUrl,
             scenario: scenario.id,
             data: halves[t],
             connections: o.connections,
-            seconds: o.seconds,
-            warmupSeconds: o.warmup,
+            seconds: sliceSeconds,
+            warmupSeconds: k === 0 ? o.warmup : 0,
             codePrefix: `bench${tag}-${t}`,
-            seed: 1000 * round + i + 1,
+            // The same requests for both servers in a slice, other ones in the next.
+            seed: 1000 * k + i + 1,
           });
-          const peak = sampler.takePeakMb(target.child.pid);
           runs[i][t].push(result);
-          rss[i][t] = Math.max(rss[i][t], peak);
-          const bad = result.non2xx + result.errors;
-          log(
-            `${scenario.id.padEnd(15)} ${target.name.padEnd(10)} ${Math.round(result.rps).toLocaleString('en').padStart(6)} req/s  p50 ${result.p50.toFixed(1)} ms  p99 ${result.p99.toFixed(1)} ms  RSS ${Math.round(peak)} MB${bad ? `  ${bad} FAILED (${JSON.stringify(result.statusCodes)}, ${result.errors} errors)` : ''}`,
-          );
+          rss[i][t] = Math.max(rss[i][t], sampler.takePeakMb(target.child.pid));
         }
+      }
+      const [a, b] = [combine(runs[i][0], rss[i][0]), combine(runs[i][1], rss[i][1])];
+      const line = (side: Side) =>
+        `${Math.round(side.rps).toLocaleString('en').padStart(6)} req/s p50 ${side.p50.toFixed(1).padStart(6)} p99 ${side.p99.toFixed(1).padStart(6)} ms${side.non2xx + side.errors ? ` ${side.non2xx} NON-2XX ${side.errors} ERRORS` : ''}`;
+      log(`${scenario.id.padEnd(15)} ${ta.name}: ${line(a)} | ${tb.name}: ${line(b)} | ratio ${(b.rps > 0 ? a.rps / b.rps : 0).toFixed(2)}`);
+      for (const [side, target] of [[a, ta], [b, tb]] as const) {
+        if (side.non2xx + side.errors) log(`  ${target.name} status codes: ${JSON.stringify(side.statusCodes)}`);
       }
     }
     sampler.stop();
@@ -429,7 +438,7 @@ async function main(): Promise<void> {
       aa: o.aa,
       outcomes,
       peakRssMb: hwm,
-      setup: `${o.rows.toLocaleString('en')} goods, ${o.connections} connections, ${o.warmup} s warm-up + ${o.seconds} s per scenario and server, ${o.rounds} round(s), count cache ${o.countCacheSeconds} s${o.aa ? '' : `, app NODE_ENV=production LOG_LEVEL=${o.appLogLevel}`}; revision ${gitRevision()}`,
+      setup: `${o.rows.toLocaleString('en')} goods, ${o.connections} connections, ${o.warmup} s warm-up + ${o.seconds} s per scenario and server in ${slices} slice(s), count cache ${o.countCacheSeconds} s${o.aa ? '' : `, app NODE_ENV=production LOG_LEVEL=${o.appLogLevel}`}; revision ${gitRevision()}`,
       machine,
       command: o.smoke ? 'npm run bench:smoke' : `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`,
     };
@@ -453,7 +462,7 @@ async function main(): Promise<void> {
         if (outcome.ratio < o.floor) problems.push(`ratio ${outcome.ratio.toFixed(3)} < ${o.floor}`);
         for (const [side, name] of [[outcome.a, ta.name], [outcome.b, tb.name]] as const) {
           if (side.non2xx + side.errors > 0) problems.push(`${name}: ${side.non2xx} non-2xx, ${side.errors} errors`);
-          if (side.runs.every((r) => r.ok === 0)) problems.push(`${name}: no successful request`);
+          if (side.ok === 0) problems.push(`${name}: no successful request`);
         }
         if (problems.length) floorsFailed++;
         log(`${problems.length ? 'FAIL' : 'ok  '} ${outcome.id}${problems.length ? `: ${problems.join('; ')}` : ''}`);
