@@ -133,6 +133,20 @@ export function consoleTable(r: Report): string {
   return [line(head), ...rows.map(line), `peak RSS (VmHWM): ${a} ${fmt(r.peakRssMb[0])} MB, ${b} ${fmt(r.peakRssMb[1])} MB`].join('\n');
 }
 
+/** Splits text at spaces into at most `lines` lines of about `width` characters. */
+function wrap(text: string, width: number, lines: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + word.length + 1 > width) {
+      out.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) out.push(line);
+  return out.length > lines ? [...out.slice(0, lines - 1), `${out.slice(lines - 1).join(' ').slice(0, width - 1)}…`] : out;
+}
+
 const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
@@ -145,7 +159,7 @@ export function svgChart(r: Report): string {
   const left = 300;
   const barMax = 420;
   const rowHeight = 46;
-  const top = 70;
+  const top = 88;
   const width = left + barMax + 170;
   const height = top + r.outcomes.length * rowHeight + 40;
   const colours = r.aa ? ['#6c8ebf', '#9cb8e0'] : ['#d9534f', '#5b8def'];
@@ -153,10 +167,12 @@ export function svgChart(r: Report): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="13">`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
     `<text x="16" y="26" font-size="16" font-weight="bold">${escapeXml(`${a} vs ${b}: 2xx req/s per scenario (each row to its own scale)`)}</text>`,
-    `<text x="16" y="46" fill="#555">${escapeXml(`${r.date.toISOString().slice(0, 16).replace('T', ' ')} UTC · ${r.setup}`.slice(0, 130))}</text>`,
-    `<rect x="${left}" y="54" width="12" height="10" fill="${colours[0]}"/><text x="${left + 16}" y="63">${escapeXml(a)}</text>`,
-    `<rect x="${left + 120}" y="54" width="12" height="10" fill="${colours[1]}"/><text x="${left + 136}" y="63">${escapeXml(b)}</text>`,
-    `<text x="${left + barMax + 90}" y="63" text-anchor="middle" fill="#555">${escapeXml(`${a} / ${b}`)}</text>`,
+    ...wrap(`${r.date.toISOString().slice(0, 16).replace('T', ' ')} UTC · ${r.setup}`, 125, 2).map(
+      (line, k) => `<text x="16" y="${44 + 16 * k}" fill="#555" font-size="12">${escapeXml(line)}</text>`,
+    ),
+    `<rect x="${left}" y="${top - 16}" width="12" height="10" fill="${colours[0]}"/><text x="${left + 16}" y="${top - 7}">${escapeXml(a)}</text>`,
+    `<rect x="${left + 120}" y="${top - 16}" width="12" height="10" fill="${colours[1]}"/><text x="${left + 136}" y="${top - 7}">${escapeXml(b)}</text>`,
+    `<text x="${left + barMax + 90}" y="${top - 7}" text-anchor="middle" fill="#555">${escapeXml(`${a} / ${b}`)}</text>`,
   ];
   r.outcomes.forEach((o, i) => {
     const y = top + i * rowHeight;

@@ -125,7 +125,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     check: !values.has('--no-check'),
     profile: values.has('--profile'),
     out: str('out') ?? (smoke ? null : resolve(__dirname, '..', '..', 'bench', 'results')),
-    keepLogs: values.has('--keep-logs'),
+    keepLogs: values.has('--keep-logs') || (values.has('--profile') && !values.has('--out') && smoke),
   };
   for (const flag of flags) values.delete(flag);
   if (values.size) throw new Error(`unknown option ${[...values.keys()].join(', ')}\n${HELP}`);
