@@ -125,8 +125,10 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     check: !values.has('--no-check'),
     profile: values.has('--profile'),
     out: str('out') ?? (smoke ? null : resolve(__dirname, '..', '..', 'bench', 'results')),
-    keepLogs: values.has('--keep-logs') || (values.has('--profile') && !values.has('--out') && smoke),
+    keepLogs: values.has('--keep-logs'),
   };
+  // Profiles of a run without an output folder are written beside the log: keep them.
+  if (options.profile && options.out === null) options.keepLogs = true;
   for (const flag of flags) values.delete(flag);
   if (values.size) throw new Error(`unknown option ${[...values.keys()].join(', ')}\n${HELP}`);
   return options;
