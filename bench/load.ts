@@ -100,6 +100,8 @@ export async function runLoad(task: LoadTask): Promise<LoadResult> {
         connections: task.connections,
         duration: task.warmupSeconds + task.seconds,
         timeout: 30,
+        // autocannon stops at its first sample tick after the duration: tick often, so a run lasts what it was asked.
+        sampleInt: 100,
         requests: [requestOptions(task, rnd)],
       },
       (err, res) => (err ? fail(err) : done(res)),

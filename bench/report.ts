@@ -71,7 +71,7 @@ export function describeMachine(pgVersion: string): string {
 export function gitRevision(): string {
   try {
     const rev = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'bench'], { encoding: 'utf8' }).trim() ? ' (with uncommitted changes)' : '';
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'bench', ':!bench/results'], { encoding: 'utf8' }).trim() ? ' (with uncommitted changes)' : '';
     return rev + dirty;
   } catch {
     return 'unknown';

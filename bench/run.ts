@@ -134,7 +134,8 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   return options;
 }
 
-const log = (line: string) => process.stdout.write(`[bench] ${line}\n`);
+const startedAt = performance.now();
+const log = (line: string) => process.stdout.write(`[bench ${((performance.now() - startedAt) / 1000).toFixed(1).padStart(5)} s] ${line}\n`);
 
 async function reachable(url: string): Promise<boolean> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 1500 });
@@ -385,9 +386,9 @@ async function main(): Promise<void> {
     sampler.start();
     const slices = Math.max(1, Math.round(o.seconds / o.slice));
     const sliceSeconds = o.seconds / slices;
-    const perScenario = 2 * (o.warmup + o.seconds) + 2 * slices * 0.4;
+    const perScenario = 2 * (o.warmup + o.seconds) + 2 * slices * 0.2;
     log(
-      `${scenarios.length} scenarios: ${o.connections} connections, per server ${o.warmup} s warm-up then ${o.seconds} s measured in ${slices} slice(s) of ${sliceSeconds.toFixed(1)} s, the servers taking turns (about ${Math.ceil((scenarios.length * perScenario) / 60)} min)`,
+      `${scenarios.length} scenarios: ${o.connections} connections, per server ${o.warmup} s warm-up then ${o.seconds} s measured in ${slices} slice(s) of ${sliceSeconds.toFixed(1)} s, the servers taking turns (about ${Math.ceil(scenarios.length * perScenario)} s)`,
     );
     const runs = scenarios.map(() => [[] as LoadResult[], [] as LoadResult[]]);
     const rss = scenarios.map(() => [0, 0]);
