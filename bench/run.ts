@@ -1,69 +1,141 @@
 /**
- * `npm run bench`: seeds N goods (default 1,000,000) into a dedicated database, boots the
- * real app on a random loopback port (dev fake of WeChat), signs a staff account in and
- * measures throughput and latency of the list scenarios the catalogue must keep fast.
+ * `npm run bench`: what the framework costs, measured in one run. The app (the built
+ * `dist/src/main.js`, production mode) and a bare `node:http` + `pg` baseline doing the same
+ * work (bench/baseline-server.ts) run side by side on the same database, each in its own
+ * process, with the fake WeChat and the load generator (autocannon) in processes of their
+ * own. Each scenario runs against one server, then the other (the order alternating), so
+ * drift on a shared machine hits both alike. See docs/performance.md.
  *
- *   npm run bench                        # 1,000,000 rows, 10 s per scenario, 8 connections
- *   npm run bench -- --rows 100000 --seconds 5 --concurrency 4
- *   npm run bench -- --count-cache-seconds 0     # count on every request
- *   npm run bench -- --only ordering=name        # the baseline and the scenarios named so
- *   BENCH_ROWS=200000 BENCH_DATABASE_URL=postgres://… npm run bench
+ *   npm run bench                              # 1,000,000 goods, 10 s per scenario and server, 32 connections
+ *   npm run bench -- --seconds 3 --only by-id,login
+ *   npm run bench -- --aa                      # the baseline against itself: the noise of the machine
+ *   npm run bench:smoke                        # CI: a few thousand goods, ~1 s each, loose floors, exit 1 on failure
  *
- * Database: BENCH_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/wxmall_bench when
- * a PostgreSQL answers there, else an embedded one in .data/bench-postgres (port 54349).
- * The bench database is reseeded only when it does not hold exactly N goods.
- * (A developer tool: it reads its own BENCH_* variables; the app's configuration still
- * goes through loadConfig.)
+ * (A developer tool: it reads BENCH_DATABASE_URL itself; the app under test gets its
+ * configuration through its own environment, built here.)
  */
-import 'reflect-metadata';
-import { resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { ChildProcess, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { createApp } from '../src/bootstrap';
-import { PasswordHasher } from '../src/users/password-hasher';
-import { loadConfig } from '../src/config/load-config';
-import { buildDataSourceOptions } from '../src/database/data-source-options';
 import { EmbeddedPostgres } from '../src/dev/embedded-postgres';
-import { encodeCursor } from '../src/goods/goods-cursor';
-import { ORDER_COLUMNS } from '../src/goods/goods-sql';
-import { resolveRuntime } from '../src/dev/dev-runtime';
-import type { LoadResult, LoadTask } from './load-worker';
 import { ensureDatabase } from '../src/database/ensure-database';
+import { encodeCursor, ORDER_COLUMNS } from './app-sql';
+import type { BaselineSettings } from './baseline-server';
+import { checkSameAnswers, Target } from './check';
+import { Hs256 } from './jwt';
+import type { LoadResult, LoadTask } from './load';
+import { Child, forkWithReply, freePort, memoryOf, RssSampler, startApp } from './processes';
+import { combine, consoleTable, describeMachine, gitRevision, markdownPage, Outcome, Report, Side, svgChart } from './report';
+import { SCENARIO_IDS, ScenarioData, SCENARIOS, scenarioById } from './scenarios';
+import { deleteBenchUsers, ensureSeeded, ensureStaff, migrate, SEED, STAFF } from './seed';
 
 interface Options {
   rows: number;
   seconds: number;
-  concurrency: number;
-  maxRequests: number;
-  /** GOODS_COUNT_CACHE_SECONDS for the app under test (0: count every request). */
-  countCacheSeconds: string;
-  /** Only the scenarios whose name contains this text (the baseline always runs). */
-  only: string | undefined;
+  warmup: number;
+  connections: number;
+  /** Seconds of one slice: the servers take turns at this grain. */
+  slice: number;
+  only: string[] | null;
+  aa: boolean;
+  smoke: boolean;
+  /** Smallest app/baseline ratio the smoke accepts. */
+  floor: number;
+  countCacheSeconds: number;
+  appLogLevel: string;
+  databaseUrl: string | null;
+  reseed: boolean;
+  /** Seed (when needed) and stop. */
+  seedOnly: boolean;
+  check: boolean;
+  profile: boolean;
+  /** Where results go; null: nowhere (the smoke, unless --out). */
+  out: string | null;
+  keepLogs: boolean;
 }
+
+const HELP = `usage: npm run bench [-- options]        (npm run bench:smoke = --smoke)
+  --rows N                  goods in the bench database (default 1000000; smoke 3000)
+  --seconds S               measured seconds per scenario and server (default 10; smoke 1)
+  --warmup S                unmeasured seconds before each measurement (default 2; smoke 0.25)
+  --connections C           concurrent keep-alive connections (default 32; smoke 16)
+  --slice S                 the servers take turns every S seconds within a scenario (default 2)
+  --only a,b                only these scenarios: ${SCENARIO_IDS.join(', ')}
+  --aa                      the baseline against a second baseline: the noise of the machine
+  --smoke                   CI smoke: own small database, short runs, exits 1 when a floor fails
+  --floor F                 smoke: smallest accepted app/baseline ratio (default 0.05)
+  --count-cache-seconds N   GOODS_COUNT_CACHE_SECONDS of both servers (default 10; 0: count every request)
+  --app-log-level L         the app's LOG_LEVEL (default info, as in production)
+  --database-url URL        the bench database (default BENCH_DATABASE_URL, else
+                            postgres://postgres@127.0.0.1:5432/wxmall_bench, else an embedded one)
+  --reseed                  reseed even when the database holds this catalogue already
+  --seed-only               seed the bench database when it needs it, then stop
+  --no-check                skip the same-answers check before measuring
+  --profile                 run the app with --cpu-prof (profiles in bench/results/profiles/)
+  --out DIR                 where results go (default bench/results; the smoke writes none)
+  --keep-logs               keep the app's log (it is deleted after a successful run)`;
 
 function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
-  const arg = (name: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const int = (value: string | undefined, fallback: number, name: string) => {
-    if (value === undefined) return fallback;
-    const n = Number(value.replace(/_/g, ''));
-    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer`);
+  const flags = new Set(['--aa', '--smoke', '--reseed', '--seed-only', '--no-check', '--profile', '--keep-logs', '--help']);
+  const values = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (flags.has(arg)) values.set(arg, 'true');
+    else if (arg.startsWith('--') && i + 1 < argv.length) values.set(arg, argv[++i]);
+    else throw new Error(`unknown argument ${arg}\n${HELP}`);
+  }
+  if (values.has('--help')) {
+    process.stdout.write(`${HELP}\n`);
+    process.exit(0);
+  }
+  const smoke = values.has('--smoke');
+  const num = (name: string, fallback: number, min: number, integer = false) => {
+    const raw = values.get(`--${name}`);
+    values.delete(`--${name}`);
+    if (raw === undefined) return fallback;
+    const n = Number(raw.replace(/_/g, ''));
+    if (!Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) throw new Error(`--${name} must be ${integer ? 'an integer' : 'a number'} ≥ ${min}`);
     return n;
   };
-  return {
-    rows: int(arg('rows') ?? env.BENCH_ROWS, 1_000_000, 'rows'),
-    seconds: int(arg('seconds') ?? env.BENCH_SECONDS, 10, 'seconds'),
-    concurrency: int(arg('concurrency') ?? env.BENCH_CONCURRENCY, 8, 'concurrency'),
-    maxRequests: int(arg('max-requests'), 50_000, 'max-requests'),
-    countCacheSeconds: arg('count-cache-seconds') ?? '10',
-    only: arg('only'),
+  const str = (name: string) => {
+    const v = values.get(`--${name}`);
+    values.delete(`--${name}`);
+    return v;
   };
+  const only = str('only')?.split(',').map((s) => s.trim()).filter(Boolean) ?? null;
+  for (const id of only ?? []) scenarioById(id);
+  const options: Options = {
+    rows: num('rows', smoke ? 3000 : 1_000_000, 100, true),
+    seconds: num('seconds', smoke ? 1 : 10, 0.5),
+    warmup: num('warmup', smoke ? 0.25 : 2, 0),
+    connections: num('connections', smoke ? 16 : 32, 1, true),
+    slice: num('slice', 2, 0.5),
+    only,
+    aa: values.has('--aa'),
+    smoke,
+    floor: num('floor', 0.05, 0),
+    countCacheSeconds: num('count-cache-seconds', 10, 0, true),
+    appLogLevel: str('app-log-level') ?? 'info',
+    databaseUrl: str('database-url') ?? env.BENCH_DATABASE_URL ?? null,
+    reseed: values.has('--reseed'),
+    seedOnly: values.has('--seed-only'),
+    check: !values.has('--no-check'),
+    profile: values.has('--profile'),
+    out: str('out') ?? (smoke ? null : resolve(__dirname, '..', '..', 'bench', 'results')),
+    keepLogs: values.has('--keep-logs'),
+  };
+  // Profiles of a run without an output folder are written beside the log: keep them.
+  if (options.profile && options.out === null) options.keepLogs = true;
+  for (const flag of flags) values.delete(flag);
+  if (values.size) throw new Error(`unknown option ${[...values.keys()].join(', ')}\n${HELP}`);
+  return options;
 }
 
-const log = (message: string) => process.stdout.write(`[bench] ${message}\n`);
+const startedAt = performance.now();
+const log = (line: string) => process.stdout.write(`[bench ${((performance.now() - startedAt) / 1000).toFixed(1).padStart(5)} s] ${line}\n`);
 
 async function reachable(url: string): Promise<boolean> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 1500 });
@@ -76,183 +148,346 @@ async function reachable(url: string): Promise<boolean> {
   }
 }
 
-
-async function resolveDatabase(env: NodeJS.ProcessEnv): Promise<{ url: string; stop: () => Promise<void> }> {
-  if (env.BENCH_DATABASE_URL) {
-    await ensureDatabase(env.BENCH_DATABASE_URL);
-    return { url: env.BENCH_DATABASE_URL, stop: async () => undefined };
+/** The bench database (the smoke's own, `…_smoke`): given, else the local PostgreSQL, else an embedded one. */
+async function resolveDatabase(o: Options): Promise<{ url: string; stop: () => Promise<void> }> {
+  const suffix = o.smoke ? '_smoke' : '';
+  const withSuffix = (url: string) => {
+    const u = new URL(url);
+    u.pathname = `${u.pathname.replace(/\/$/, '')}${suffix}`;
+    return u.toString();
+  };
+  if (o.databaseUrl) {
+    const url = withSuffix(o.databaseUrl);
+    await ensureDatabase(url);
+    return { url, stop: async () => undefined };
   }
-  const local = 'postgres://postgres@127.0.0.1:5432/wxmall_bench';
-  if (await reachable(local.replace(/\/wxmall_bench$/, '/postgres'))) {
+  const local = withSuffix('postgres://postgres@127.0.0.1:5432/wxmall_bench');
+  if (await reachable('postgres://postgres@127.0.0.1:5432/postgres')) {
     await ensureDatabase(local);
     return { url: local, stop: async () => undefined };
   }
-  const pg = new EmbeddedPostgres({ baseDir: resolve(process.cwd(), '.data', 'bench-postgres'), port: 54349, database: 'wxmall_bench', log });
+  const pg = new EmbeddedPostgres({ baseDir: resolve(process.cwd(), '.data', 'bench-postgres'), port: 54349, database: `wxmall_bench${suffix}`, log });
   const url = await pg.start();
   return { url, stop: () => pg.stop() };
 }
 
-const ADJECTIVES = ['新鲜', '进口', '有机', '特级', '精选', '国产', '优质', '家庭装', '冷冻', '低脂', '儿童', '经典'];
-const PRODUCTS: [string, string][] = [
-  ['苹果', '水果'], ['香蕉', '水果'], ['橙子', '水果'], ['葡萄', '水果'], ['草莓', '水果'], ['西瓜', '水果'], ['猕猴桃', '水果'],
-  ['牛奶', '乳品'], ['酸奶', '乳品'], ['奶粉', '乳品'], ['奶酪', '乳品'], ['黄油', '乳品'],
-  ['大米', '粮油'], ['面粉', '粮油'], ['花生油', '粮油'], ['挂面', '粮油'],
-  ['鸡蛋', '肉禽'], ['猪肉', '肉禽'], ['牛肉', '肉禽'], ['鸡胸肉', '肉禽'],
-  ['三文鱼', '水产'], ['虾仁', '水产'], ['带鱼', '水产'],
-  ['白菜', '蔬菜'], ['土豆', '蔬菜'], ['番茄', '蔬菜'], ['黄瓜', '蔬菜'], ['豆腐', '蔬菜'],
-  ['咖啡', '饮料'], ['绿茶', '饮料'], ['矿泉水', '饮料'], ['可乐', '饮料'], ['Milk Tea', '饮料'], ['Apple Juice', '饮料'],
-  ['饼干', '零食'], ['巧克力', '零食'], ['坚果', '零食'], ['薯片', '零食'],
-  ['酱油', '调味'], ['米醋', '调味'], ['蜂蜜', '调味'], ['辣椒酱', '调味'],
-  ['面包', '烘焙'], ['蛋糕', '烘焙'], ['吐司', '烘焙'],
-];
-
-/** Seeds `rows` goods with generate_series, with the indexes dropped and rebuilt afterwards (much faster than maintaining them row by row). */
-async function seed(ds: DataSource, rows: number): Promise<void> {
-  const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM goods`);
-  if (n === rows) {
-    log(`goods already holds ${rows.toLocaleString('en')} rows; reusing them`);
-    return;
-  }
-  log(`seeding ${rows.toLocaleString('en')} goods (had ${n.toLocaleString('en')})…`);
-  const started = Date.now();
-  const runner = ds.createQueryRunner();
+/**
+ * The goods the scenarios use: ids to read, others to write, and cursors at random places of
+ * the default ordering (made by the app's encoder) where cursor walks start. Sampled row by
+ * row (BERNOULLI) from the whole table, so no server finds them all cached by the other.
+ */
+async function sampleGoods(url: string, rows: number): Promise<{ ids: string[]; patchIds: string[]; walkStarts: string[]; pgVersion: string }> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
   try {
-    // One transaction: a failed or interrupted seed leaves the table and its indexes as they were.
-    await runner.startTransaction();
-    await runner.query(`SET LOCAL maintenance_work_mem = '512MB'`);
-    await runner.query(`TRUNCATE goods, idempotency_keys`);
-    const indexes: { indexname: string; indexdef: string }[] = await runner.query(
-      `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'goods' AND indexname <> 'goods_pkey'`,
+    const percent = Math.min(100, (100 * 30_000) / rows);
+    const sample = await client.query<{ id: string; k: string }>(
+      `SELECT id, ${ORDER_COLUMNS.createdAt.key} AS k FROM goods TABLESAMPLE BERNOULLI (${percent}) REPEATABLE (${SEED}) ORDER BY random() LIMIT 12000`,
     );
-    for (const index of indexes) await runner.query(`DROP INDEX ${index.indexname}`);
-    const adjectives = `ARRAY[${ADJECTIVES.map((a) => `'${a}'`).join(',')}]`;
-    const products = `ARRAY[${PRODUCTS.map(([p]) => `'${p}'`).join(',')}]`;
-    const categories = `ARRAY[${PRODUCTS.map(([, c]) => `'${c}'`).join(',')}]`;
-    const batch = 100_000;
-    for (let from = 1; from <= rows; from += batch) {
-      const to = Math.min(rows, from + batch - 1);
-      await runner.query(
-        `INSERT INTO goods (name, price, stock, category, on_sale, created_at, updated_at)
-         SELECT a[1 + (i * 7) % array_length(a, 1)] || p[1 + (i * 13) % array_length(p, 1)] || ' ' || (i % 997) || '号',
-                ((i * 7919) % 1000000) / 100.0,
-                (i * 31) % 1000,
-                c[1 + (i * 13) % array_length(c, 1)],
-                i % 10 <> 0,
-                timestamptz '2026-01-01 00:00:00+00' + i * interval '17 seconds',
-                timestamptz '2026-01-01 00:00:00+00' + i * interval '17 seconds'
-           FROM generate_series($1::bigint, $2::bigint) AS i, (SELECT ${adjectives} AS a, ${products} AS p, ${categories} AS c) w`,
-        [from, to],
-      );
-      log(`  ${to.toLocaleString('en')} rows (${Math.round((Date.now() - started) / 1000)} s)`);
-    }
-    for (const index of indexes) {
-      log(`  building ${index.indexname}…`);
-      await runner.query(index.indexdef);
-    }
-    await runner.commitTransaction();
-    await runner.query(`VACUUM ANALYZE goods`);
-  } catch (err) {
-    if (runner.isTransactionActive) await runner.rollbackTransaction();
-    throw err;
+    const all = sample.rows;
+    const cut = Math.ceil(all.length / 6);
+    const { rows: [v] } = await client.query<{ version: string }>('SELECT version()');
+    return {
+      patchIds: all.slice(0, cut).map((r) => r.id),
+      walkStarts: all.slice(cut, 2 * cut).map((r) => encodeCursor('-createdAt', {}, { value: r.k, id: r.id })),
+      ids: all.slice(2 * cut).map((r) => r.id),
+      pgVersion: v.version,
+    };
   } finally {
-    await runner.release();
+    await client.end();
   }
-  log(`seeded in ${Math.round((Date.now() - started) / 1000)} s`);
 }
 
-async function ensureStaff(ds: DataSource): Promise<{ username: string; password: string }> {
-  const username = 'bench_staff';
-  const password = 'bench-staff-password';
-  const hash = await new PasswordHasher().hash(password);
-  await ds.query(
-    `INSERT INTO users (username, password_hash, role) VALUES ($1, $2, 'staff')
-     ON CONFLICT (lower(username)) WHERE username IS NOT NULL DO UPDATE SET password_hash = EXCLUDED.password_hash, role = 'staff', disabled = false`,
-    [username, hash],
-  );
-  return { username, password };
+/** An access token for the staff account without its password: a session row and a signature (the --aa run has no app to log in through). */
+async function mintStaffToken(url: string, jwt: Hs256): Promise<string> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows: [s] } = await client.query<{ id: string; user_id: string }>(
+      `INSERT INTO sessions (user_id, user_agent) SELECT id, 'wxmall-bench' FROM users WHERE lower(username) = lower($1) RETURNING id, user_id`,
+      [STAFF.username],
+    );
+    const iat = Math.floor(Date.now() / 1000);
+    return jwt.sign({ sub: s.user_id, sid: s.id, iat, exp: iat + 7200 });
+  } finally {
+    await client.end();
+  }
 }
 
-function runLoad(task: LoadTask): Promise<LoadResult> {
-  return new Promise((resolvePromise, reject) => {
-    const worker = new Worker(resolve(__dirname, 'load-worker.js'), { workerData: task });
-    worker.once('message', (result: LoadResult) => resolvePromise(result));
-    worker.once('error', reject);
-    worker.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`load worker exited with ${code}`))));
-  });
+async function postJson(url: string, body: unknown): Promise<{ accessToken: string }> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`POST ${url}: ${res.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text);
+}
+
+/**
+ * Waits until neither server has a query running. A measurement ends by dropping its
+ * connections, but the queries of the requests in flight run on; the next measurement must
+ * not pay for them.
+ */
+class DatabaseIdle {
+  private readonly client: Client;
+
+  constructor(url: string) {
+    this.client = new Client({ connectionString: url, application_name: 'wxmall-bench-watch' });
+  }
+
+  async connect(): Promise<void> {
+    await this.client.connect();
+  }
+
+  async wait(timeoutMs = 60_000): Promise<number> {
+    const started = performance.now();
+    for (;;) {
+      const { rows: [r] } = await this.client.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()
+            AND application_name IN ('wxmall-api', 'wxmall-bench-baseline')`,
+      );
+      const waited = performance.now() - started;
+      if (r.n === 0 || waited > timeoutMs) return waited;
+      await new Promise((done) => setTimeout(done, 50));
+    }
+  }
+
+  end(): Promise<void> {
+    return this.client.end();
+  }
+}
+
+class LoadGenerator {
+  private readonly proc: ChildProcess;
+
+  constructor() {
+    this.proc = fork(resolve(__dirname, 'load.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  }
+
+  run(task: LoadTask): Promise<LoadResult> {
+    return new Promise((done, fail) => {
+      const onExit = (code: number | null) => fail(new Error(`the load generator exited (${code})`));
+      this.proc.once('exit', onExit);
+      this.proc.once('message', (m: { result?: LoadResult; error?: string }) => {
+        this.proc.removeListener('exit', onExit);
+        if (m.result) done(m.result);
+        else fail(new Error(`load generator: ${m.error}`));
+      });
+      this.proc.send(task);
+    });
+  }
+
+  stop(): void {
+    this.proc.kill('SIGTERM');
+  }
+}
+
+function stamp(date: Date): string {
+  return date.toISOString().slice(0, 16).replace('T', '-').replace(':', '');
 }
 
 async function main(): Promise<void> {
-  const options = parseOptions(process.argv.slice(2), process.env);
-  const db = await resolveDatabase(process.env);
+  const o = parseOptions(process.argv.slice(2), process.env);
+  const started = new Date();
+  const tag = Date.now().toString(36);
+  const scenarios = o.only ? SCENARIOS.filter((s) => o.only!.includes(s.id)) : SCENARIOS;
+
+  const db = await resolveDatabase(o);
   log(`database ${db.url.replace(/:[^:@/]*@/, ':***@')}`);
-  const ds = new DataSource(buildDataSourceOptions(db.url, { poolSize: 2, applicationName: 'wxmall-bench-seed' }));
-  await ds.initialize();
-  await ds.runMigrations({ transaction: 'each' });
-  await seed(ds, options.rows);
-  const staff = await ensureStaff(ds);
-
-  // A cursor half-way down the default ordering, made by the app's own encoder.
-  const [middle] = await ds.query(
-    `SELECT id, ${ORDER_COLUMNS.createdAt.key} AS k FROM goods ORDER BY created_at DESC, id DESC OFFSET $1 LIMIT 1`,
-    [Math.floor(options.rows / 2)],
-  );
-  await ds.destroy();
-
-  const config = loadConfig({
-    NODE_ENV: 'development',
-    DATABASE_URL: db.url,
-    AUTH_RATE_LIMIT: '100000',
-    LOG_LEVEL: 'warn',
-    GOODS_COUNT_CACHE_SECONDS: options.countCacheSeconds,
-  });
-  const runtime = await resolveRuntime(config);
-  const app = await createApp(runtime.config, { logger: ['error', 'warn'] });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  const children: Child[] = [];
+  let load: LoadGenerator | null = null;
+  let idle: DatabaseIdle | null = null;
+  const workDir = mkdtempSync(join(tmpdir(), 'wxmall-bench-'));
+  const appLog = join(workDir, 'app.log');
+  let failed = true;
   try {
-    const login = await fetch(`${base}/api/auth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(staff),
-    });
-    if (login.status !== 200) throw new Error(`staff login failed: ${login.status} ${await login.text()}`);
-    const { accessToken } = (await login.json()) as { accessToken: string };
-
-    const deepCursor = middle ? encodeCursor('-createdAt', {}, { value: middle.k, id: middle.id }) : '';
-    const q = (params: Record<string, string>) => `${base}/api/goods?${new URLSearchParams(params)}`;
-    const scenarios: [string, string][] = [
-      ['baseline: GET /api/users/me (no goods query)', `${base}/api/users/me`],
-      ['unfiltered list, first page', q({})],
-      ['search 苹果 (two characters)', q({ search: '苹果' })],
-      ['search 奶 (one character)', q({ search: '奶' })],
-      ['search 三文鱼 (three characters)', q({ search: '三文鱼' })],
-      ['category + onSale + price range, ordering=-price', q({ category: '乳品', onSale: 'true', minPrice: '100', maxPrice: '5000', ordering: '-price' })],
-      ['onSale=false, ordering=-name', q({ onSale: 'false', ordering: '-name' })],
-      ['category, ordering=price', q({ category: '乳品', ordering: 'price' })],
-      ['search 苹果, ordering=name', q({ search: '苹果', ordering: 'name' })],
-      ['page 500 (offset 9,980), ordering=name', q({ page: '500', ordering: 'name' })],
-      [`cursor page at row ${Math.floor(options.rows / 2).toLocaleString('en')}`, q({ cursor: deepCursor })],
-    ];
-    log(`${options.concurrency} connections, ${options.seconds} s per scenario (at most ${options.maxRequests} requests), after a 2 s warm-up`);
-    const lines = ['| scenario | req/s | p50 ms | p95 ms | p99 ms | total | requests |', '|---|---:|---:|---:|---:|---:|---:|'];
-    for (const [name, url] of scenarios.filter(([name], i) => i === 0 || options.only === undefined || name.includes(options.only))) {
-      const check = await fetch(url, { headers: { authorization: `Bearer ${accessToken}` } });
-      const body = (await check.json()) as { total?: number; totalExact?: boolean };
-      if (check.status !== 200) throw new Error(`${name}: ${check.status} ${JSON.stringify(body)}`);
-      const result = await runLoad({ url, token: accessToken, seconds: options.seconds, concurrency: options.concurrency, maxRequests: options.maxRequests });
-      if (result.errors > 0) log(`  ${name}: ${result.errors} failed requests`);
-      const total = body.total === undefined ? '—' : `${body.total}${body.totalExact ? '' : '+'}`;
-      lines.push(`| ${name} | ${result.rps.toFixed(0)} | ${result.p50.toFixed(1)} | ${result.p95.toFixed(1)} | ${result.p99.toFixed(1)} | ${total} | ${result.requests} |`);
-      log(lines[lines.length - 1]);
+    await migrate(db.url);
+    await ensureSeeded(db.url, o.rows, log, o.reseed);
+    await ensureStaff(db.url);
+    if (o.seedOnly) {
+      failed = false;
+      return;
     }
-    process.stdout.write(
-      `\n${options.rows.toLocaleString('en')} goods, ${options.concurrency} connections, ${options.seconds} s each, count cache ${options.countCacheSeconds} s:\n\n${lines.join('\n')}\n`,
+    const removed = await deleteBenchUsers(db.url);
+    if (removed) log(`removed ${removed.toLocaleString('en')} users earlier login runs created`);
+    const { ids, patchIds, walkStarts, pgVersion } = await sampleGoods(db.url, o.rows);
+    const machine = describeMachine(pgVersion);
+
+    const jwtSecret = randomBytes(32).toString('base64url');
+    const dataEncryptionKey = randomBytes(32).toString('hex');
+    const wechat = { appid: 'wxbench000000000', secret: randomBytes(16).toString('hex') };
+    const fake = await forkWithReply<{ url: string }>('fake WeChat', 'fake-wechat.js', wechat);
+    children.push(fake.child);
+
+    const baselineSettings: BaselineSettings = {
+      databaseUrl: db.url,
+      jwtSecret,
+      accessTtlSeconds: 7200,
+      refreshTtlSeconds: 30 * 24 * 3600,
+      wechat: { ...wechat, apiBase: fake.reply.url, timeoutMs: 5000 },
+      dataEncryptionKey,
+      countCacheSeconds: o.countCacheSeconds,
+      poolSize: 10,
+    };
+    const startBaseline = async (name: string): Promise<Target & { child: Child }> => {
+      const { child, reply } = await forkWithReply<{ port: number }>(name, 'baseline-server.js', baselineSettings);
+      children.push(child);
+      return { name, baseUrl: `http://127.0.0.1:${reply.port}`, child };
+    };
+
+    let targets: [Target & { child: Child }, Target & { child: Child }];
+    let data: ScenarioData;
+    if (o.aa) {
+      targets = [await startBaseline('baseline A'), await startBaseline('baseline B')];
+      const user = await postJson(`${targets[0].baseUrl}/api/auth/wechat/login`, { code: `bench${tag}-user` });
+      data = { ids, patchIds, walkStarts, userToken: user.accessToken, staffToken: await mintStaffToken(db.url, new Hs256(jwtSecret)) };
+    } else {
+      const port = await freePort();
+      const profileDir = resolve(o.out ?? workDir, 'profiles');
+      if (o.profile) mkdirSync(profileDir, { recursive: true });
+      const env: Record<string, string> = {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: process.env.HOME ?? '/tmp',
+        NODE_ENV: 'production',
+        PORT: String(port),
+        DATABASE_URL: db.url,
+        JWT_SECRET: jwtSecret,
+        DATA_ENCRYPTION_KEY: dataEncryptionKey,
+        WECHAT_APPID: wechat.appid,
+        WECHAT_SECRET: wechat.secret,
+        WECHAT_API_BASE: fake.reply.url,
+        // The login scenario sends thousands of logins a minute from one address.
+        AUTH_RATE_LIMIT: '100000',
+        GOODS_COUNT_CACHE_SECONDS: String(o.countCacheSeconds),
+        LOG_LEVEL: o.appLogLevel,
+      };
+      log(`starting the app (NODE_ENV=production, LOG_LEVEL=${o.appLogLevel}; log: ${appLog})`);
+      const app = await startApp(env, appLog, workDir, o.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+      children.push(app);
+      const appTarget = { name: 'app', baseUrl: `http://127.0.0.1:${port}`, child: app };
+      targets = [appTarget, await startBaseline('baseline')];
+      // Real tokens from the app itself: the baseline must accept what the app issues.
+      const user = await postJson(`${appTarget.baseUrl}/api/auth/wechat/login`, { code: `bench${tag}-user` });
+      const staff = await postJson(`${appTarget.baseUrl}/api/auth/token`, STAFF);
+      data = { ids, patchIds, walkStarts, userToken: user.accessToken, staffToken: staff.accessToken };
+    }
+    const [ta, tb] = targets;
+    log(`${ta.name} pid ${ta.child.pid} at ${ta.baseUrl}; ${tb.name} pid ${tb.child.pid} at ${tb.baseUrl}; fake WeChat pid ${fake.child.pid}`);
+
+    if (o.check) await checkSameAnswers([ta, tb], scenarios, data, `bench${tag}`, log);
+
+    // The same sequence of requests for both servers (same seed), but each reads and writes its
+    // own half of the sampled goods: the second to run must not find the rows cached by the first.
+    const half = <T>(list: T[], t: number) => list.filter((_, k) => k % 2 === t);
+    const halves = [0, 1].map((t) => ({ ...data, ids: half(data.ids, t), patchIds: half(data.patchIds, t), walkStarts: half(data.walkStarts, t) }));
+    load = new LoadGenerator();
+    idle = new DatabaseIdle(db.url);
+    await idle.connect();
+    const sampler = new RssSampler([ta.child.pid, tb.child.pid]);
+    sampler.start();
+    const slices = Math.max(1, Math.round(o.seconds / o.slice));
+    const sliceSeconds = o.seconds / slices;
+    const perScenario = 2 * (o.warmup + o.seconds) + 2 * slices * 0.2;
+    log(
+      `${scenarios.length} scenarios: ${o.connections} connections, per server ${o.warmup} s warm-up then ${o.seconds} s measured in ${slices} slice(s) of ${sliceSeconds.toFixed(1)} s, the servers taking turns (about ${Math.ceil(scenarios.length * perScenario)} s)`,
     );
+    const runs = scenarios.map(() => [[] as LoadResult[], [] as LoadResult[]]);
+    const rss = scenarios.map(() => [0, 0]);
+    for (const [i, scenario] of scenarios.entries()) {
+      // The servers take turns slice by slice (A B B A A B …), and who starts alternates from
+      // scenario to scenario: a busy moment of the shared machine lands on both alike.
+      const first = i % 2;
+      for (let k = 0; k < slices; k++) {
+        const pair = k % 2 === 0 ? [first, 1 - first] : [1 - first, first];
+        for (const t of pair) {
+          const target = targets[t];
+          const waited = await idle.wait();
+          if (waited > 1000) log(`  (waited ${(waited / 1000).toFixed(1)} s for the previous slice's queries to finish)`);
+          sampler.takePeakMb(target.child.pid);
+          const result = await load.run({
+            baseUrl: target.baseUrl,
+            scenario: scenario.id,
+            data: halves[t],
+            connections: o.connections,
+            seconds: sliceSeconds,
+            warmupSeconds: k === 0 ? o.warmup : 0,
+            codePrefix: `bench${tag}-${t}`,
+            // The same requests for both servers in a slice, other ones in the next.
+            seed: 1000 * k + i + 1,
+          });
+          runs[i][t].push(result);
+          rss[i][t] = Math.max(rss[i][t], sampler.takePeakMb(target.child.pid));
+        }
+      }
+      const [a, b] = [combine(runs[i][0], rss[i][0]), combine(runs[i][1], rss[i][1])];
+      const line = (side: Side) =>
+        `${Math.round(side.rps).toLocaleString('en').padStart(6)} req/s p50 ${side.p50.toFixed(1).padStart(6)} p99 ${side.p99.toFixed(1).padStart(6)} ms${side.non2xx + side.errors ? ` ${side.non2xx} NON-2XX ${side.errors} ERRORS` : ''}`;
+      log(`${scenario.id.padEnd(15)} ${ta.name}: ${line(a)} | ${tb.name}: ${line(b)} | ratio ${(b.rps > 0 ? a.rps / b.rps : 0).toFixed(2)}`);
+      for (const [side, target] of [[a, ta], [b, tb]] as const) {
+        if (side.non2xx + side.errors) log(`  ${target.name} status codes: ${JSON.stringify(side.statusCodes)}`);
+      }
+    }
+    sampler.stop();
+    const hwm = targets.map((t) => (memoryOf(t.child.pid)?.hwmKb ?? 0) / 1024) as [number, number];
+
+    const outcomes: Outcome[] = scenarios.map((s, i) => {
+      const a = combine(runs[i][0], rss[i][0]);
+      const b = combine(runs[i][1], rss[i][1]);
+      return { id: s.id, title: s.title, a, b, ratio: b.rps > 0 ? a.rps / b.rps : 0 };
+    });
+    const args = process.argv.slice(2);
+    const report: Report = {
+      date: started,
+      names: [ta.name, tb.name],
+      aa: o.aa,
+      outcomes,
+      peakRssMb: hwm,
+      setup: `${o.rows.toLocaleString('en')} goods, ${o.connections} connections, ${o.warmup} s warm-up + ${o.seconds} s per scenario and server in ${slices} slice(s), count cache ${o.countCacheSeconds} s${o.aa ? '' : `, app NODE_ENV=production LOG_LEVEL=${o.appLogLevel}`}; revision ${gitRevision()}`,
+      machine,
+      command: o.smoke ? 'npm run bench:smoke' : `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`,
+    };
+    process.stdout.write(`\n${consoleTable(report)}\n\n`);
+
+    if (o.out) {
+      mkdirSync(o.out, { recursive: true });
+      const base = `${stamp(started)}${o.aa ? '-aa' : ''}`;
+      const latest = o.aa ? 'latest-aa' : 'latest';
+      writeFileSync(join(o.out, `${base}.md`), markdownPage(report, `${base}.svg`));
+      writeFileSync(join(o.out, `${base}.svg`), svgChart(report));
+      copyFileSync(join(o.out, `${base}.svg`), join(o.out, `${latest}.svg`));
+      writeFileSync(join(o.out, `${latest}.md`), markdownPage(report, `${latest}.svg`));
+      log(`wrote ${relative(process.cwd(), join(o.out, `${base}.md`))} and .svg (and ${latest}.md / .svg)`);
+    }
+
+    let floorsFailed = 0;
+    if (o.smoke) {
+      for (const outcome of outcomes) {
+        const problems: string[] = [];
+        if (outcome.ratio < o.floor) problems.push(`ratio ${outcome.ratio.toFixed(3)} < ${o.floor}`);
+        for (const [side, name] of [[outcome.a, ta.name], [outcome.b, tb.name]] as const) {
+          if (side.non2xx + side.errors > 0) problems.push(`${name}: ${side.non2xx} non-2xx, ${side.errors} errors`);
+          if (side.ok === 0) problems.push(`${name}: no successful request`);
+        }
+        if (problems.length) floorsFailed++;
+        log(`${problems.length ? 'FAIL' : 'ok  '} ${outcome.id}${problems.length ? `: ${problems.join('; ')}` : ''}`);
+      }
+      log(floorsFailed ? `smoke FAILED: ${floorsFailed} scenario(s) below the floor` : `smoke passed (every ratio ≥ ${o.floor}, no non-2xx)`);
+    } else {
+      const bad = outcomes.filter((x) => x.a.non2xx + x.a.errors + x.b.non2xx + x.b.errors > 0);
+      if (bad.length) log(`WARNING: non-2xx answers in ${bad.map((x) => x.id).join(', ')}: those rates are not comparable`);
+    }
+    failed = floorsFailed > 0;
+    log(`done in ${Math.round((Date.now() - started.getTime()) / 1000)} s`);
   } finally {
-    await app.close();
-    await runtime.stop();
+    load?.stop();
+    await idle?.end().catch(() => undefined);
+    // Reverse order: the servers before the fake WeChat they call.
+    for (const child of children.reverse()) await child.stop().catch(() => undefined);
+    await deleteBenchUsers(db.url).catch(() => undefined);
     await db.stop();
+    if (!failed && !o.keepLogs) rmSync(workDir, { recursive: true, force: true });
+    else log(`logs kept in ${workDir}`);
   }
+  if (failed) process.exitCode = 1;
 }
 
 main().catch((err: Error) => {
