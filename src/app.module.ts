@@ -13,6 +13,7 @@ import { buildDataSourceOptions } from './database/data-source-options';
 import { GoodsModule } from './goods/goods.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
+import { MediaModule } from './media/media.module';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { UsersModule } from './users/users.module';
 import { WechatModule } from './wechat/wechat.module';
@@ -40,6 +41,7 @@ export class AppModule {
         AuthModule,
         GoodsModule,
         HealthModule,
+        MediaModule,
       ],
       providers: [
         {

@@ -8,6 +8,8 @@ import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { REQUEST_ID_HEADER, requestIdOf } from './logging/request-id';
+import { MEDIA_FILES_ROUTE } from './media/media-files.controller';
+import { registerMultipart } from './media/multipart-upload';
 import { DOCS_PATH, setupOpenApi } from './openapi/openapi';
 
 /** Request bodies over this many bytes answer 413. */
@@ -108,7 +110,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     });
   }
 
-  app.setGlobalPrefix('api');
+  // Image uploads: multipart bodies on the routes marked for them, 415 everywhere else.
+  await registerMultipart(app);
+  // Stored images are served at /media/{key}, outside the JSON API.
+  app.setGlobalPrefix('api', { exclude: [MEDIA_FILES_ROUTE] });
   setupOpenApi(app);
   await app.init();
   return app;

@@ -1,3 +1,5 @@
+import type { MediaConfig } from './media-config';
+
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -40,4 +42,6 @@ export interface AppConfig {
   logLevel: string;
   /** How long a goods filter seen matching more than 10,000 rows skips its count (GOODS_COUNT_CACHE_SECONDS; 0: never). */
   goodsCountCacheSeconds: number;
+  /** Uploads and their storage (src/config/media-config.ts). */
+  media: MediaConfig;
 }

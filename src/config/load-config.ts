@@ -17,6 +17,7 @@ import {
 import { Type } from 'class-transformer';
 import { AppConfig, NodeEnv } from './app-config';
 import { parseDuration } from './duration';
+import { loadMediaConfig, mediaConfigVariables } from './media-config';
 
 /** Thrown when a setting is missing or bad; main.ts prints its one-line message and exits 1. */
 export class ConfigError extends Error {
@@ -106,7 +107,7 @@ class EnvironmentVariables {
 /** Every variable loadConfig reads: the properties declared on EnvironmentVariables. */
 export function configVariables(): string[] {
   const declared = getMetadataStorage().getTargetValidationMetadatas(EnvironmentVariables, '', true, false);
-  return [...new Set(declared.map((m) => m.propertyName))];
+  return [...new Set([...declared.map((m) => m.propertyName), ...mediaConfigVariables()])];
 }
 
 /** Settings of the embedded PostgreSQL, which production refuses: a container has no use for them. */
@@ -230,6 +231,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     redisKeyPrefix: vars.REDIS_KEY_PREFIX ?? 'wxmall:',
     logLevel: vars.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     goodsCountCacheSeconds: vars.GOODS_COUNT_CACHE_SECONDS ?? 10,
+    media: loadMediaConfig(env),
   };
 }
 

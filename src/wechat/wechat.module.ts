@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CLOCK, SystemClock } from '../common/clock';
 import { WechatAccessTokenEntity } from './entities/wechat-access-token.entity';
 import { WechatAccessTokenService } from './wechat-access-token.service';
 import { WechatCrypto } from './wechat-crypto';
@@ -18,8 +17,6 @@ import { WechatService } from './wechat.service';
     WechatTokenRepository,
     WechatAccessTokenService,
     WechatPhoneService,
-    // One clock per app instance (tests stub it to move time instead of sleeping).
-    { provide: CLOCK, useFactory: () => new SystemClock() },
   ],
   exports: [WechatService, WechatCrypto, WechatAccessTokenService, WechatPhoneService],
 })
