@@ -34,4 +34,7 @@ export class MediaUploadRateLimitedError extends DomainError {
   }
 }
 
+/** The store (disk, S3) refused the file: nothing was kept; the client may retry. */
+export class MediaStorageUnavailableError extends domainError(503, 'MEDIA_STORAGE_UNAVAILABLE', 'The image could not be stored; retry later') {}
+
 export class MediaNotFoundError extends domainError(404, 'NOT_FOUND', 'Not found') {}

@@ -7,7 +7,7 @@ import { MEDIA_PURPOSES, MediaPurpose } from './entities/media.entity';
 import { ImageProcessor } from './image-processor';
 import { newMediaKey } from './media-key';
 import { FreeableMedia, MediaRepository } from './media.repository';
-import { MediaPurposeForbiddenError, MediaPurposeInvalidError } from './media.errors';
+import { MediaPurposeForbiddenError, MediaPurposeInvalidError, MediaStorageUnavailableError } from './media.errors';
 import { MultipartUpload } from './multipart-upload';
 import { MEDIA_STORAGE, MediaStorage } from './storage/media-storage';
 
@@ -75,7 +75,7 @@ export class MediaService {
     } catch (err) {
       this.logger.error(`Storing media ${media.id} failed: ${(err as Error).message}`);
       await this.undoStore(media.id, key);
-      throw err;
+      throw new MediaStorageUnavailableError();
     }
     return toMediaResponse(media, `${baseUrl}/${key}`);
   }

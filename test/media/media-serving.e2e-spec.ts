@@ -1,7 +1,10 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { png } from '../support/images';
-import { postMultipart, startMediaStore, TestMediaStore, uploadMedia } from '../support/media';
+import { mediaRowCount, postMultipart, startMediaStore, TestMediaStore, uploadMedia } from '../support/media';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /** A GET with the path sent exactly as written (fetch would normalise `..` and friends). */
@@ -167,5 +170,30 @@ describe('upload rate limit', () => {
     expect(await store.files()).toHaveLength(LIMIT);
     // Another user has a limit of their own.
     expect((await uploadMedia(t, second, image)).status).toBe(201);
+  });
+});
+
+describe('a store that refuses the file', () => {
+  let dir: string;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'wxmall-media-broken-'));
+    // The media folder would be inside a regular file: every write fails.
+    await writeFile(join(dir, 'not-a-folder'), 'x');
+    t = await startTestApp({ env: { STORAGE_DRIVER: 'local', STORAGE_LOCAL_DIR: join(dir, 'not-a-folder', 'media') } });
+    await t.reset();
+  });
+  afterAll(async () => {
+    await t?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('should answer 503 MEDIA_STORAGE_UNAVAILABLE and keep no row', async () => {
+    const token = (await t.login('o_media_broken')).accessToken;
+    const res = await uploadMedia(t, token, await png(10, 10));
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ statusCode: 503, code: 'MEDIA_STORAGE_UNAVAILABLE' });
+    expect(await mediaRowCount(t)).toBe(0);
   });
 });

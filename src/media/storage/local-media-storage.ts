@@ -38,7 +38,12 @@ export class LocalMediaStorage implements MediaStorage {
   }
 
   async delete(key: string): Promise<void> {
-    await rm(this.pathOf(key), { force: true });
+    try {
+      await rm(this.pathOf(key), { force: true });
+    } catch (err) {
+      // A path through something that is not a folder cannot hold the file either.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOTDIR') throw err;
+    }
   }
 
   async open(key: string): Promise<StoredFile | null> {
