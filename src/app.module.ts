@@ -14,6 +14,7 @@ import { GoodsModule } from './goods/goods.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { MediaModule } from './media/media.module';
 import { UsersModule } from './users/users.module';
 import { WechatModule } from './wechat/wechat.module';
 
@@ -44,6 +45,7 @@ export class AppModule {
         GoodsModule,
         HealthModule,
         AuditModule,
+        MediaModule,
       ],
       providers: [
         {

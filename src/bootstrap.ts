@@ -13,6 +13,8 @@ import { requireJsonBodies } from './http/body-media-type';
 import { httpServerOptions } from './http/http-server';
 import { registerJsonBodyParser } from './http/json-body-parser';
 import { REQUEST_ID_HEADER, requestIdOf } from './logging/request-id';
+import { MEDIA_FILES_ROUTE } from './media/media-files.controller';
+import { registerMultipart } from './media/multipart-upload';
 import { DOCS_PATH, setupOpenApi } from './openapi/openapi';
 
 /** Request bodies over this many bytes answer 413. */
@@ -127,7 +129,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     });
   }
 
-  app.setGlobalPrefix('api');
+  // Image uploads: multipart bodies on the routes marked for them (src/media).
+  await registerMultipart(app);
+  // Stored images are served at /media/{key}, outside the JSON API.
+  app.setGlobalPrefix('api', { exclude: [MEDIA_FILES_ROUTE] });
   if (config.apiDocs) setupOpenApi(app);
   await app.init();
   return app;

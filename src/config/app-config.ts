@@ -1,5 +1,6 @@
 import type { Timeouts } from './timeouts';
 import type { AdminConsoleConfig } from './admin-console-config';
+import type { MediaConfig } from './media-config';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
@@ -62,4 +63,6 @@ export interface AppConfig {
   timeouts: Timeouts;
   /** The staff console at /admin (ADMIN_CONSOLE). */
   adminConsole: AdminConsoleConfig;
+  /** Uploads and their storage (src/config/media-config.ts). */
+  media: MediaConfig;
 }

@@ -19,6 +19,7 @@ import { ADMIN_CONSOLE_VARIABLES, loadAdminConsoleConfig } from './admin-console
 import { AppConfig, NodeEnv } from './app-config';
 import { parseDuration } from './duration';
 import { defaultTimeouts } from './timeouts';
+import { loadMediaConfig, mediaConfigVariables } from './media-config';
 
 /** Thrown when a setting is missing or bad; main.ts prints its one-line message and exits 1. */
 export class ConfigError extends Error {
@@ -125,7 +126,7 @@ class EnvironmentVariables {
 /** Every variable loadConfig reads: the properties declared on EnvironmentVariables. */
 export function configVariables(): string[] {
   const declared = getMetadataStorage().getTargetValidationMetadatas(EnvironmentVariables, '', true, false);
-  return [...new Set([...declared.map((m) => m.propertyName), ...ADMIN_CONSOLE_VARIABLES])];
+  return [...new Set([...declared.map((m) => m.propertyName), ...ADMIN_CONSOLE_VARIABLES, ...mediaConfigVariables()])];
 }
 
 /** Settings of the embedded PostgreSQL, which production refuses: a container has no use for them. */
@@ -294,6 +295,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     adminConsole: loadAdminConsoleConfig(env, (variable, reason) => {
       throw new ConfigError(variable, reason);
     }),
+    media: loadMediaConfig(env),
   };
 }
 

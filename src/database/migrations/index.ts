@@ -3,6 +3,7 @@ import { Goods1763784100000 } from './1763784100000-goods';
 import { WechatAccessTokens1763784200000 } from './1763784200000-wechat-access-tokens';
 import { TypeormMetadata1763784300000 } from './1763784300000-typeorm-metadata';
 import { GoodsFilteredOrderIndexes1763784400000 } from './1763784400000-goods-filtered-order-indexes';
+import { Media1796180000000 } from './1796180000000-media';
 import { AuditLog1796183500000 } from './1796183500000-audit-log';
 
 /** Every migration in order. New ones are appended here (see README, "Migrations"). */
@@ -12,5 +13,6 @@ export const MIGRATIONS = [
   WechatAccessTokens1763784200000,
   TypeormMetadata1763784300000,
   GoodsFilteredOrderIndexes1763784400000,
+  Media1796180000000,
   AuditLog1796183500000,
 ];
