@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { Logger as PinoNestLogger, PinoLogger } from 'nestjs-pino';
 import { config as loadDotenv } from 'dotenv';
 import { createApp } from './bootstrap';
+import { Readiness } from './health/readiness';
 import { ConfigError, loadConfig } from './config/load-config';
 import { buildLoggerParams } from './logging/logging.options';
 import { resolveRuntime } from './dev/dev-runtime';
@@ -44,6 +45,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.log(`${signal} received: finishing in-flight requests`);
+    // From now on /api/health/ready answers 503: the load balancer stops sending new requests.
+    app.get(Readiness).drain();
     // Whatever happens below, exit before the platform's SIGKILL (docker-compose.yml gives 30 s).
     const graceMs = runtime.config.timeouts.http.shutdownGraceMs;
     setTimeout(() => {

@@ -10,3 +10,13 @@ export class HealthCheckFailedError extends DomainError {
     super(`Unhealthy: ${down.join(', ')} down`);
   }
 }
+
+/** The instance is shutting down (SIGTERM): a load balancer takes it out of rotation. Polled: not logged. */
+export class ShuttingDownError extends DomainError {
+  readonly status = 503;
+  readonly code = 'SHUTTING_DOWN';
+  override readonly quiet = true;
+  constructor() {
+    super('This instance is shutting down');
+  }
+}

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Client } from 'pg';
+import { ensureDatabase } from '../../src/database/ensure-database';
+import { MIGRATIONS } from '../../src/database/migrations';
+import { migrateUnderLock } from '../../src/database/migrator';
+import { Readiness } from '../../src/health/readiness';
 import { DatabaseProxy } from '../support/tcp-proxy';
-import { useTestApp } from '../support/test-app';
+import { startTestAppForTest, useTestApp } from '../support/test-app';
 
 describe('GET /api/health', () => {
   const t = useTestApp();
@@ -8,7 +13,51 @@ describe('GET /api/health', () => {
   it('should answer 200 with the database up, without a token', async () => {
     const res = await t.request('GET', '/api/health');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ok', info: { database: { status: 'up' } } });
+    expect(res.body).toEqual({ status: 'ok', info: { database: { status: 'up' }, schema: { status: 'up' } } });
+    const ready = await t.request('GET', '/api/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual(res.body);
+    expect(await t.request('GET', '/api/health/live')).toMatchObject({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('should answer ready 503 SHUTTING_DOWN from the moment the instance drains, while live stays 200', async () => {
+    t.app.get(Readiness).drain();
+    const ready = await t.request('GET', '/api/health/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body.code).toBe('SHUTTING_DOWN');
+    expect((await t.request('GET', '/api/health')).body.code).toBe('SHUTTING_DOWN');
+    expect((await t.request('GET', '/api/health/live')).status).toBe(200);
+    // Other requests are still served while in-flight work finishes.
+    expect((await t.request('POST', '/api/auth/wechat/login', { body: { code: t.fake.issueCode('o_drain') } })).status).toBe(200);
+  });
+});
+
+describe('GET /api/health/ready with MIGRATIONS_RUN=false and a schema behind', () => {
+  // A database of this file's own, empty: the instance must not migrate it, and is not ready until `migrate` has run.
+  const url = new URL(inject('databaseUrl'));
+  url.pathname = `${url.pathname}_schema_behind`;
+  const behindUrl = url.toString();
+  const admin = new Client({ connectionString: inject('databaseUrl') });
+  const drop = () => admin.query(`DROP DATABASE IF EXISTS "${decodeURIComponent(url.pathname.slice(1))}" WITH (FORCE)`);
+  beforeAll(async () => {
+    await admin.connect();
+    await drop();
+    await ensureDatabase(behindUrl);
+  });
+  afterAll(async () => {
+    await drop();
+    await admin.end();
+  });
+
+  it('should be live but not ready until the migrations are applied, then ready', async () => {
+    const t = await startTestAppForTest({ env: { MIGRATIONS_RUN: 'false' }, configure: (config) => void (config.databaseUrl = behindUrl) });
+    expect((await t.request('GET', '/api/health/live')).status).toBe(200);
+    const behind = await t.request('GET', '/api/health/ready');
+    expect(behind.status).toBe(503);
+    expect(behind.body).toMatchObject({ code: 'HEALTH_CHECK_FAILED', message: 'Unhealthy: schema down' });
+    expect(await t.dataSource.query(`SELECT to_regclass('public.goods') AS t`)).toEqual([{ t: null }]);
+    expect(await migrateUnderLock(t.dataSource)).toHaveLength(MIGRATIONS.length);
+    expect((await t.request('GET', '/api/health/ready')).status).toBe(200);
   });
 });
 

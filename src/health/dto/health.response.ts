@@ -12,3 +12,8 @@ export class HealthResponse {
   })
   info: Record<string, { status: 'up' }>;
 }
+
+/** GET /api/health/live: the process runs. */
+export class LivenessResponse {
+  @ApiProperty({ enum: ['ok'] }) status: 'ok';
+}
