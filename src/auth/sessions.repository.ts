@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { poolRows } from '../database/sql';
 import type { Role } from '../common/auth-user';
 
 export interface SessionPrincipal {
@@ -28,7 +29,8 @@ export class SessionsRepository {
 
   /** A new session (token family) with its first refresh token, in one statement (one round trip, atomic). */
   async create(userId: string, userAgent: string | null, tokenHash: Buffer, expiresAt: Date): Promise<string> {
-    const [{ id }]: { id: string }[] = await this.dataSource.query(
+    const [{ id }] = await poolRows<{ id: string }>(
+      this.dataSource,
       `WITH s AS (INSERT INTO sessions (user_id, user_agent) VALUES ($1, $2) RETURNING id),
             t AS (INSERT INTO refresh_tokens (token_hash, session_id, expires_at) SELECT $3, id, $4 FROM s)
        SELECT id FROM s`,
@@ -102,7 +104,8 @@ export class SessionsRepository {
    * spent without a successor is over, and counts as revoked.
    */
   async findPrincipal(sessionId: string, userId: string, now: Date): Promise<SessionPrincipal | null> {
-    const rows: { role: Role; disabled: boolean; revoked: boolean }[] = await this.dataSource.query(
+    const rows = await poolRows<{ role: Role; disabled: boolean; revoked: boolean }>(
+      this.dataSource,
       `SELECT u.role, u.disabled,
               (s.revoked_at IS NOT NULL OR NOT EXISTS (
                  SELECT 1 FROM refresh_tokens rt WHERE rt.session_id = s.id AND rt.spent_at IS NULL AND rt.expires_at > $3

@@ -41,3 +41,13 @@ export function hydrateRow<T extends ObjectLiteral>(repo: Repository<T>, row: Re
   }
   return entity;
 }
+
+/**
+ * A single statement straight on the pool TypeORM opened (node-postgres), for the hot paths
+ * (the token check, a product by id, login): no query runner to create and release around it,
+ * which costs more than the query itself on a cached page. Same pool, same connections.
+ */
+export async function poolRows<T = Record<string, unknown>>(dataSource: DataSource, sql: string, params: unknown[] = []): Promise<T[]> {
+  const pool = (dataSource.driver as unknown as { master: { query(sql: string, params: unknown[]): Promise<{ rows: T[] }> } }).master;
+  return (await pool.query(sql, params)).rows;
+}
