@@ -4,12 +4,14 @@ import { afterEach, beforeEach, describe, expect, it, MockInstance, vi } from 'v
 import { databaseUnavailableReason, DatabaseOutageLog } from './database-outage';
 
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
+const socketError = (message: string, code: string, syscall: string) => Object.assign(new Error(message), { code, syscall });
 
 describe('databaseUnavailableReason', () => {
   it.each([
-    [withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'), 'ECONNREFUSED'],
-    [withCode('read ECONNRESET', 'ECONNRESET'), 'ECONNRESET'],
-    [withCode('connect ETIMEDOUT', 'ETIMEDOUT'), 'ETIMEDOUT'],
+    [socketError('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED', 'connect'), 'ECONNREFUSED'],
+    [socketError('read ECONNRESET', 'ECONNRESET', 'read'), 'ECONNRESET'],
+    [socketError('connect ETIMEDOUT', 'ETIMEDOUT', 'connect'), 'ETIMEDOUT'],
+    [socketError('getaddrinfo ENOTFOUND db', 'ENOTFOUND', 'getaddrinfo'), 'ENOTFOUND'],
     [withCode('terminating connection due to administrator command', '57P01'), 'SQLSTATE 57P01'],
     [withCode('the database system is starting up', '57P03'), 'SQLSTATE 57P03'],
     [withCode('connection failure', '08006'), 'SQLSTATE 08006'],
@@ -23,8 +25,9 @@ describe('databaseUnavailableReason', () => {
 
   it('should look inside TypeORM’s wrapper, a cause and an AggregateError', () => {
     expect(databaseUnavailableReason(new QueryFailedError('SELECT 1', [], withCode('terminating connection', '57P01')))).toBe('SQLSTATE 57P01');
-    expect(databaseUnavailableReason(new Error('query failed', { cause: withCode('x', 'ECONNRESET') }))).toBe('ECONNRESET');
-    expect(databaseUnavailableReason(new AggregateError([withCode('a', 'ECONNREFUSED'), withCode('b', 'ECONNREFUSED')]))).toBe('ECONNREFUSED');
+    expect(databaseUnavailableReason(new Error('query failed', { cause: socketError('x', 'ECONNRESET', 'read') }))).toBe('ECONNRESET');
+    const attempts = [socketError('connect ECONNREFUSED ::1:5432', 'ECONNREFUSED', 'connect'), socketError('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED', 'connect')];
+    expect(databaseUnavailableReason(Object.assign(new AggregateError(attempts), { code: 'ECONNREFUSED' }))).toBe('ECONNREFUSED');
   });
 
   it.each([
@@ -32,6 +35,8 @@ describe('databaseUnavailableReason', () => {
     [withCode('canceling statement due to statement timeout', '57014')],
     [withCode('invalid byte sequence', '22021')],
     [new Error('Query read timeout')],
+    // The request stream of a client that hung up: its own socket, not the database's.
+    [withCode('aborted', 'ECONNRESET')],
     [new TypeError('Cannot read properties of undefined')],
     [null],
     ['ECONNREFUSED'],

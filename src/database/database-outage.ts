@@ -40,15 +40,18 @@ const UNAVAILABLE_MESSAGES = [
  */
 export function databaseUnavailableReason(error: unknown, depth = 0): string | null {
   if (!error || typeof error !== 'object' || depth > 4) return null;
-  const { code, message, driverError, cause, errors } = error as {
+  const { code, syscall, message, driverError, cause, errors } = error as {
     code?: unknown;
+    syscall?: unknown;
     message?: unknown;
     driverError?: unknown;
     cause?: unknown;
     errors?: unknown;
   };
   if (typeof code === 'string') {
-    if (NETWORK_CODES.has(code)) return code;
+    // A socket error of a connection the app made (`connect ECONNREFUSED`, `read ECONNRESET`)
+    // names its syscall; a client that hung up mid-request (`aborted`, ECONNRESET) does not.
+    if (NETWORK_CODES.has(code) && typeof syscall === 'string') return code;
     if (UNAVAILABLE_SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code)) return `SQLSTATE ${code}`;
   }
   if (typeof message === 'string' && UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message))) {

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { databaseUnavailableReason } from './database-outage';
 import { buildDataSourceOptions } from './data-source-options';
 import { migrateUnderLock } from './migrator';
 import { ReadPools } from './read-pools';
@@ -19,7 +20,12 @@ export class DatabaseModule {
       exports: [ReadPools],
       imports: [
         TypeOrmModule.forRootAsync({
-          useFactory: () => buildDataSourceOptions(url, { poolSize: options.poolSize, applicationName: options.applicationName }),
+          useFactory: () => ({
+            ...buildDataSourceOptions(url, { poolSize: options.poolSize, applicationName: options.applicationName }),
+            // @nestjs/typeorm logs each retry as "Unable to connect to the database": only an
+            // unreachable PostgreSQL is retried; a failing migration stops the start with its own message.
+            toRetry: (err: unknown) => databaseUnavailableReason(err) !== null,
+          }),
           dataSourceFactory: async (dataSourceOptions) => {
             const dataSource = await new DataSource(dataSourceOptions!).initialize();
             try {

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { MIGRATIONS } from './migrations';
 
@@ -10,11 +11,17 @@ import { MIGRATIONS } from './migrations';
 const MIGRATION_LOCK = `hashtext('wxmall.migrations')`;
 
 /** Applies the pending migrations under the lock, each in its own transaction; returns the names applied. */
-export async function migrateUnderLock(dataSource: DataSource): Promise<string[]> {
+export async function migrateUnderLock(dataSource: DataSource, logger = new Logger('Migrations')): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
-    await runner.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK})`);
+    const [{ locked }]: { locked: boolean }[] = await runner.query(`SELECT pg_try_advisory_lock(${MIGRATION_LOCK}) AS locked`);
+    if (!locked) {
+      // Said plainly: the wait that follows is another instance at work, not a database problem.
+      logger.log('another instance is applying the migrations: waiting for it to finish');
+      await runner.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK})`);
+      logger.log('the other instance finished its migrations: going on');
+    }
     try {
       const applied = await dataSource.runMigrations({ transaction: 'each' });
       return applied.map((m) => m.name);

@@ -42,7 +42,7 @@ export function requireJsonBodies(fastify: FastifyInstance): void {
     if (request.method === 'GET' || request.method === 'HEAD' || request.is404 || !hasBody(request)) return payload;
     const type = mediaTypeOf(request.headers['content-type']);
     if (type === JSON_MEDIA_TYPE) return payload;
-    const accepted = (request.routeOptions.config as { [BODY_MEDIA_TYPES]?: string[] }| undefined)?.[BODY_MEDIA_TYPES];
+    const accepted = (request.routeOptions.config as { [BODY_MEDIA_TYPES]?: string[] } | undefined)?.[BODY_MEDIA_TYPES];
     if (type && accepted?.includes(type)) return payload;
     throw new UnsupportedMediaTypeError();
   });

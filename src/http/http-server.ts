@@ -12,10 +12,16 @@ function errorBody(status: number, code: string, message: string): string {
 }
 
 const CUT_STATUS = Symbol('wxmall.cutStatus');
+const CUT_AT_SHUTDOWN = Symbol('wxmall.cutAtShutdown');
 
 /** The status the server answered on the socket itself for a request it cut (408), for the request's log line. */
 export function cutStatusOf(res: ServerResponse): number | undefined {
   return (res as ServerResponse & { [CUT_STATUS]?: number })[CUT_STATUS];
+}
+
+/** Whether the request's connection was closed by the server at the end of the shutdown grace (no answer was sent). */
+export function closedAtShutdown(res: ServerResponse): boolean {
+  return (res as ServerResponse & { [CUT_AT_SHUTDOWN]?: boolean })[CUT_AT_SHUTDOWN] === true;
 }
 
 /**
@@ -75,6 +81,15 @@ function frameworkErrors(error: Error & { code?: string; statusCode?: number }, 
     .send(body);
 }
 
+/** `/api/goods/?page=2` → `/api/goods?page=2`: the API answers alike with or without a trailing slash. */
+export function stripApiTrailingSlash(url: string): string {
+  if (!url.startsWith('/api/')) return url;
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  if (path.length <= '/api/'.length || !path.endsWith('/')) return url;
+  return path.replace(/\/+$/, '') + (q < 0 ? '' : url.slice(q));
+}
+
 /**
  * The Fastify options of the HTTP edge: the timeouts of docs/operations.md, our error shape
  * for the answers given before Nest sees a request, and paths that answer alike with or
@@ -91,19 +106,38 @@ export function httpServerOptions(timeouts: Timeouts['http'], onHeadersTimeout: 
     },
     clientErrorHandler: clientErrorHandler(onHeadersTimeout),
     frameworkErrors,
-    routerOptions: { ignoreTrailingSlash: true },
+    // Only the API's paths: the staff console needs `/admin/` and `/admin` to stay apart (the
+    // page loads its modules by relative URLs from `/admin/`).
+    rewriteUrl: (req) => stripApiTrailingSlash(req.url ?? '/'),
   };
+}
+
+/** The responses not yet closed, per server (see trackResponses). */
+const openResponses = new WeakMap<Server, Set<ServerResponse>>();
+
+/** Keeps the set of responses in progress, so a shutdown that closes their connections can wait for their close (and log lines). */
+export function trackResponses(server: Server): void {
+  const open = new Set<ServerResponse>();
+  openResponses.set(server, open);
+  server.on('request', (_req, res: ServerResponse) => {
+    open.add(res);
+    res.once('close', () => open.delete(res));
+  });
 }
 
 /**
  * Closes the app on SIGTERM: stops accepting, lets requests in flight finish, then shuts the
  * modules down (database pool included). Connections still open after `graceMs` (a client
  * that stalls mid-request, a request that outlives the grace) are closed, so one slow client
- * cannot hold the process until the platform's SIGKILL.
+ * cannot hold the process until the platform's SIGKILL. (Node stops enforcing the request
+ * timeout once the server closes, so during a shutdown the grace is what bounds a stalled client.)
  */
 export async function closeGracefully(app: INestApplication, graceMs: number, logger: LoggerService): Promise<void> {
   const server = app.getHttpServer() as Server;
+  let cut: ServerResponse[] = [];
   const timer = setTimeout(() => {
+    cut = [...(openResponses.get(server) ?? [])];
+    for (const res of cut) (res as ServerResponse & { [CUT_AT_SHUTDOWN]?: boolean })[CUT_AT_SHUTDOWN] = true;
     logger.warn(`connections still open ${graceMs / 1000} s after the shutdown began: closing them`);
     server.closeAllConnections();
   }, graceMs);
@@ -112,5 +146,16 @@ export async function closeGracefully(app: INestApplication, graceMs: number, lo
     await app.close();
   } finally {
     clearTimeout(timer);
+  }
+  // The requests cut log their line when their response closes, which can come after the
+  // server's own close: wait for it (briefly) before the caller exits.
+  const unclosed = cut.filter((res) => !res.closed);
+  if (unclosed.length) {
+    let late: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(unclosed.map((res) => new Promise((resolve) => res.once('close', resolve)))),
+      new Promise((resolve) => (late = setTimeout(resolve, 1000))),
+    ]);
+    clearTimeout(late);
   }
 }

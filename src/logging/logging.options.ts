@@ -3,7 +3,7 @@ import type { Params } from 'nestjs-pino';
 import pino, { DestinationStream, LevelWithSilent } from 'pino';
 import type { Options } from 'pino-http';
 import type { AppConfig } from '../config/app-config';
-import { cutStatusOf } from '../http/http-server';
+import { closedAtShutdown, cutStatusOf } from '../http/http-server';
 import { requestIdOf } from './request-id';
 
 /**
@@ -90,6 +90,7 @@ function abandoned(res: ServerResponse): boolean {
 
 /** The summary line's message: `POST 201`, `POST 408` for a request the server cut, or `POST aborted…`. */
 function summary(req: IncomingMessage, res: ServerResponse): string {
+  if (abandoned(res) && closedAtShutdown(res)) return `${req.method} aborted: its connection was closed at the end of the shutdown grace`;
   if (abandoned(res)) return `${req.method} aborted: the client closed the connection before the answer`;
   return `${req.method} ${cutStatusOf(res) ?? res.statusCode}`;
 }
@@ -132,7 +133,7 @@ export function buildLoggerParams(config: AppConfig, destination?: DestinationSt
     customLogLevel: (_req, res, err) => {
       const status = cutStatusOf(res) ?? res.statusCode;
       if (err || status >= 500) return 'error';
-      if (abandoned(res)) return 'info';
+      if (abandoned(res)) return closedAtShutdown(res) ? 'warn' : 'info';
       return status >= 400 ? 'warn' : 'info';
     },
     // Load balancers poll the health check every few seconds; those lines are noise.

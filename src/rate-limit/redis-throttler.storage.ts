@@ -142,6 +142,13 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnModuleInit, On
   async onApplicationShutdown(): Promise<void> {
     this.shuttingDown = true;
     this.fallback.onApplicationShutdown();
+    // QUIT waits for Redis's answer: only ask a Redis that answers, and not for long.
+    if (this.closed) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(1000, this.options.commandTimeoutMs))));
+      await Promise.race([this.redis.quit().catch(() => undefined), late]);
+      clearTimeout(timer);
+    }
     this.redis.disconnect();
   }
 }

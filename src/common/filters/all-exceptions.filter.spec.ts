@@ -141,7 +141,7 @@ describe(AllExceptionsFilter.name, () => {
   it('should answer 503 DATABASE_UNAVAILABLE with Retry-After when PostgreSQL is out of reach, without a log line per request', () => {
     const warned = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     try {
-      const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' });
+      const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED', syscall: 'connect' });
       const shutdown = new QueryFailedError('SELECT 1', [], Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }));
       for (const err of [refused, shutdown, new Error('Connection terminated unexpectedly'), refused]) {
         const each = new FakeReply();
@@ -171,6 +171,18 @@ describe(AllExceptionsFilter.name, () => {
       expect(warned).not.toHaveBeenCalled();
       sut.catch(new LoudDownError(), hostFor(new FakeReply()));
       expect(warned).toHaveBeenCalledTimes(1);
+    } finally {
+      warned.mockRestore();
+    }
+  });
+
+  it('should answer a request its client abandoned mid-body without an error line or an outage', () => {
+    const warned = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      sut.catch(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), hostFor(reply));
+      expect(reply.statusCode).toBe(400);
+      expect(logged).not.toHaveBeenCalled();
+      expect(warned).not.toHaveBeenCalled();
     } finally {
       warned.mockRestore();
     }

@@ -42,6 +42,11 @@ export class AllExceptionsFilter implements ExceptionFilter, OnApplicationShutdo
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse();
+    if (abortedByClient(exception)) {
+      // Nobody reads this answer, and the request's log line already says "aborted": no error line.
+      reply.status(HttpStatus.BAD_REQUEST).send({ statusCode: 400, message: 'Request aborted by the client', error: reason(400), code: defaultCode(400) });
+      return;
+    }
     const unreachable = exception instanceof DomainError ? null : databaseUnavailableReason(exception);
     if (unreachable) this.outage.record(unreachable);
     const { status, body, headers } = this.toResponse(unreachable ? new DatabaseUnavailableError() : exception);
@@ -95,6 +100,15 @@ export class AllExceptionsFilter implements ExceptionFilter, OnApplicationShutdo
     const status = HttpStatus.INTERNAL_SERVER_ERROR;
     return { status, body: { statusCode: status, message: 'Internal server error', error: reason(status), code: 'INTERNAL_ERROR' }, headers: {} };
   }
+}
+
+/**
+ * The error of a request stream whose client hung up before sending the whole body (Node's
+ * `aborted`, ECONNRESET without a syscall: not a socket of ours). Fastify's body reader passes it on.
+ */
+function abortedByClient(exception: unknown): boolean {
+  const err = exception as { code?: unknown; message?: unknown; syscall?: unknown } | null;
+  return err?.code === 'ECONNRESET' && err.message === 'aborted' && err.syscall === undefined;
 }
 
 /** The SQLSTATE of a PostgreSQL error, whether TypeORM wrapped it (QueryFailedError.driverError) or not. */
