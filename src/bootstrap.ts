@@ -10,7 +10,7 @@ import { AppModule } from './app.module';
 import type { Clock } from './common/clock';
 import type { AppConfig } from './config/app-config';
 import { requireJsonBodies } from './http/body-media-type';
-import { httpServerOptions } from './http/http-server';
+import { httpServerOptions, trackResponses } from './http/http-server';
 import { registerJsonBodyParser } from './http/json-body-parser';
 import { REQUEST_ID_HEADER, requestIdOf } from './logging/request-id';
 import { MEDIA_FILES_ROUTE } from './media/media-files.controller';
@@ -97,6 +97,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   if (options.logger === undefined) app.useLogger(app.get(PinoNestLogger));
 
   const fastify = app.getHttpAdapter().getInstance();
+  // For closeGracefully, which waits for the requests it cuts at the end of a shutdown grace.
+  trackResponses(fastify.server);
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
