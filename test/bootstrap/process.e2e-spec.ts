@@ -184,8 +184,18 @@ describe('the server process', () => {
         await arrivedP;
         server.child.kill('SIGTERM');
         await server.waitForOutput(/SIGTERM received/);
-        // It no longer accepts connections while the login is still waiting for WeChat.
-        await expect(fetch(`${base}/api/health`, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
+        // It takes no new work while the login is still waiting for WeChat: readiness answers 503
+        // SHUTTING_DOWN from the signal on, and once the listener is closed, connections are refused.
+        await expect
+          .poll(async () => {
+            try {
+              const health = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(2000) });
+              return health.status === 503 ? 'draining' : `answered ${health.status}`;
+            } catch {
+              return 'refused';
+            }
+          })
+          .toMatch(/^(draining|refused)$/);
         expect(server.child.exitCode).toBeNull();
 
         release();
