@@ -4,6 +4,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { RolesGuard } from '../common/guards/roles.guard';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { RedisModule } from '../redis/redis.module';
 import { UsersModule } from '../users/users.module';
 import { WechatModule } from '../wechat/wechat.module';
 import { AccessTokenAuthenticator } from './access-token.authenticator';
@@ -11,6 +12,7 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
 import { jwtKeyRing } from './jwt-key';
+import { PrincipalBroadcast } from './principal-broadcast';
 import { PrincipalCache } from './principal-cache';
 import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
@@ -31,6 +33,7 @@ import { UserAccessListener } from './user-access.listener';
     }),
     UsersModule,
     WechatModule,
+    RedisModule,
   ],
   controllers: [AuthController],
   providers: [
@@ -38,6 +41,7 @@ import { UserAccessListener } from './user-access.listener';
     SessionsRepository,
     SessionsService,
     PrincipalCache,
+    PrincipalBroadcast,
     AccessTokenAuthenticator,
     JwtStrategy,
     WechatCodeStrategy,

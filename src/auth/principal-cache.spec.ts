@@ -27,4 +27,14 @@ describe(PrincipalCache.name, () => {
     expect(sut.get('s2')).toBeUndefined();
     expect(sut.get('s3')).toBeDefined();
   });
+
+  it('should not keep an answer looked up before a forget that came while the lookup ran', () => {
+    const sut = new PrincipalCache(new AdjustableClock());
+    const lookedUpAt = sut.generation;
+    sut.forgetUser('u9');
+    sut.set('s1', principal, lookedUpAt);
+    expect(sut.get('s1')).toBeUndefined();
+    sut.set('s1', principal, sut.generation);
+    expect(sut.get('s1')).toEqual(principal);
+  });
 });

@@ -15,11 +15,14 @@ const MAX_ENTRIES = 50_000;
 
 /**
  * What the JWT strategy learnt about a session, for a few seconds, so a guarded request
- * does not cost a query. Revocations on this instance drop entries at once.
+ * does not cost a query. Revocations drop entries at once: those made on this instance, and
+ * with Redis those of every other instance (PrincipalBroadcast).
  */
 @Injectable()
 export class PrincipalCache {
   private readonly entries = new Map<string, { value: CachedPrincipal; expiresAt: number }>();
+  /** Counts the forgets so far: see `set`. */
+  private forgets = 0;
 
   constructor(@Inject(CLOCK) private readonly clock: Clock) {}
 
@@ -33,7 +36,19 @@ export class PrincipalCache {
     return entry.value;
   }
 
-  set(sessionId: string, value: CachedPrincipal): void {
+  /** Pass to `set` the value this had before the database lookup whose answer is being cached. */
+  get generation(): number {
+    return this.forgets;
+  }
+
+  /**
+   * Keeps what a lookup found. With `lookedUpAt` (the `generation` read before the lookup), an
+   * answer is not kept when anything was forgotten meanwhile: the lookup may have read the
+   * session just before a revocation whose forget has already come and gone, and keeping it
+   * would let the revoked token through for the whole lifetime of the entry.
+   */
+  set(sessionId: string, value: CachedPrincipal, lookedUpAt?: number): void {
+    if (lookedUpAt !== undefined && lookedUpAt !== this.forgets) return;
     if (this.entries.size >= MAX_ENTRIES) {
       // Maps iterate in insertion order: drop the oldest.
       const oldest = this.entries.keys().next().value;
@@ -43,10 +58,12 @@ export class PrincipalCache {
   }
 
   forgetSession(sessionId: string): void {
+    this.forgets++;
     this.entries.delete(sessionId);
   }
 
   forgetUser(userId: string): void {
+    this.forgets++;
     for (const [sid, entry] of this.entries) if (entry.value.userId === userId) this.entries.delete(sid);
   }
 }

@@ -1,8 +1,10 @@
 import { JwtService } from '@nestjs/jwt';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { AdjustableClock } from '../../test/support/adjustable-clock';
-import { PrincipalCache } from './principal-cache';
 import { loadConfig } from '../config/load-config';
+import { RedisConnections } from '../redis/redis-connections';
+import { PrincipalBroadcast } from './principal-broadcast';
+import { PrincipalCache } from './principal-cache';
 import type { UserEntity } from '../users/entities/user.entity';
 import { UserDisabledError } from '../users/users.errors';
 import type { UsersService } from '../users/users.service';
@@ -23,6 +25,7 @@ describe(SessionsService.name, () => {
   let repo: { [K in keyof SessionsRepository]: ReturnType<typeof vi.fn> };
   let users: { getEntity: ReturnType<typeof vi.fn> };
   let principals: PrincipalCache;
+  let broadcast: PrincipalBroadcast;
   let clock: AdjustableClock;
   let sut: SessionsService;
 
@@ -38,7 +41,16 @@ describe(SessionsService.name, () => {
     users = { getEntity: vi.fn().mockResolvedValue(user()) };
     clock = new AdjustableClock();
     principals = new PrincipalCache(clock);
-    sut = new SessionsService(repo as unknown as SessionsRepository, users as unknown as UsersService, new JwtService({ secret: config.jwt.secret }), principals, config, clock);
+    broadcast = new PrincipalBroadcast(principals, new RedisConnections(config));
+    sut = new SessionsService(
+      repo as unknown as SessionsRepository,
+      users as unknown as UsersService,
+      new JwtService({ secret: config.jwt.secret }),
+      principals,
+      broadcast,
+      config,
+      clock,
+    );
   });
 
   it('should issue a pair whose refresh token is stored only as its hash', async () => {
@@ -54,12 +66,37 @@ describe(SessionsService.name, () => {
     expect(repo.create).not.toHaveBeenCalled();
   });
 
-  it('should revoke the family and forget its cached principal when a spent token comes back', async () => {
+  it('should revoke the family and forget its cached principal on every instance when a spent token comes back', async () => {
+    const forget = vi.spyOn(broadcast, 'forgetSession');
     principals.set(SESSION_ID, { userId: USER_ID, role: 'user', active: true });
     repo.rotate.mockResolvedValue({ kind: 'reused', sessionId: SESSION_ID, userId: USER_ID });
     await expect(sut.refresh('spent')).rejects.toBeInstanceOf(RefreshTokenReusedError);
     expect(repo.revoke).toHaveBeenCalledWith(SESSION_ID, 'reuse');
     expect(principals.get(SESSION_ID)).toBeUndefined();
+    expect(forget).toHaveBeenCalledWith(SESSION_ID);
+  });
+
+  it('should revoke the session of a logout and forget it on every instance, after the revocation is stored', async () => {
+    const order: string[] = [];
+    repo.findSessionOfToken.mockResolvedValue({ sessionId: SESSION_ID });
+    repo.revoke.mockImplementation(async () => void order.push('revoke'));
+    vi.spyOn(broadcast, 'forgetSession').mockImplementation(() => void order.push('forget'));
+    await sut.logout('a-refresh-token');
+    expect(repo.revoke).toHaveBeenCalledWith(SESSION_ID, 'logout');
+    expect(order).toEqual(['revoke', 'forget']);
+  });
+
+  it('should not cache what a lookup found when a revocation was forgotten while it ran', async () => {
+    const claims = { sub: USER_ID, sid: SESSION_ID };
+    // The lookup reads the session just before the revocation; the forget arrives before its answer.
+    repo.findPrincipal.mockImplementationOnce(async () => {
+      broadcast.forgetSession(SESSION_ID);
+      return { userId: USER_ID, role: 'user', disabled: false, revoked: false };
+    });
+    await expect(sut.resolvePrincipal(claims)).resolves.toEqual({ id: USER_ID, role: 'user', sessionId: SESSION_ID });
+    repo.findPrincipal.mockResolvedValueOnce({ userId: USER_ID, role: 'user', disabled: false, revoked: true });
+    await expect(sut.resolvePrincipal(claims)).resolves.toBeNull();
+    expect(repo.findPrincipal).toHaveBeenCalledTimes(2);
   });
 
   it('should answer REFRESH_TOKEN_INVALID for an unknown token without revoking anything', async () => {

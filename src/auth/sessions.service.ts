@@ -9,6 +9,7 @@ import { toUserResponse } from '../users/dto/user.response';
 import type { UserEntity } from '../users/entities/user.entity';
 import { UserDisabledError } from '../users/users.errors';
 import { UsersService } from '../users/users.service';
+import { PrincipalBroadcast } from './principal-broadcast';
 import { PrincipalCache } from './principal-cache';
 import { RefreshInProgressError, RefreshTokenInvalidError, RefreshTokenReusedError } from './auth.errors';
 import type { TokenPairResponse } from './dto/token.dto';
@@ -34,6 +35,7 @@ export class SessionsService {
     private readonly users: UsersService,
     private readonly jwt: JwtService,
     private readonly principals: PrincipalCache,
+    private readonly broadcast: PrincipalBroadcast,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -55,7 +57,7 @@ export class SessionsService {
     const result = await this.sessions.rotate(hashToken(refreshToken), hashToken(next), this.refreshExpiry(), new Date(this.clock.now()));
     if (result.kind === 'reused') {
       await this.sessions.revoke(result.sessionId, 'reuse');
-      this.principals.forgetSession(result.sessionId);
+      this.broadcast.forgetSession(result.sessionId);
       throw new RefreshTokenReusedError();
     }
     if (result.kind === 'busy') throw new RefreshInProgressError();
@@ -73,7 +75,7 @@ export class SessionsService {
     const session = await this.sessions.findSessionOfToken(hashToken(refreshToken));
     if (!session) return;
     await this.sessions.revoke(session.sessionId, 'logout');
-    this.principals.forgetSession(session.sessionId);
+    this.broadcast.forgetSession(session.sessionId);
   }
 
   /**
@@ -88,19 +90,20 @@ export class SessionsService {
     }
     let cached = this.principals.get(claims.sid);
     if (!cached || cached.userId !== claims.sub) {
+      const lookedUpAt = this.principals.generation;
       const found = await this.sessions.findPrincipal(claims.sid, claims.sub, new Date(this.clock.now()));
       cached = found
         ? { userId: found.userId, role: found.role, active: !found.revoked && !found.disabled }
         : { userId: claims.sub, role: 'user', active: false };
-      this.principals.set(claims.sid, cached);
+      this.principals.set(claims.sid, cached, lookedUpAt);
     }
     return cached.active ? { id: cached.userId, role: cached.role, sessionId: claims.sid } : null;
   }
 
-  /** Revokes every session of a user (account disabled) and forgets them on this instance. */
+  /** Revokes every session of a user (account disabled) and forgets them on every instance. */
   async revokeAllOfUser(userId: string, reason: string): Promise<void> {
     await this.sessions.revokeAllOfUser(userId, reason);
-    this.principals.forgetUser(userId);
+    this.broadcast.forgetUser(userId);
   }
 
   private async tokenPair(user: UserEntity, sessionId: string, refreshToken: string, isNewUser: boolean): Promise<TokenPairResponse> {

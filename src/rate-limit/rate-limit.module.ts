@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule, ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { RedisConnections } from '../redis/redis-connections';
+import { RedisModule } from '../redis/redis.module';
 import { AuthRateLimitGuard } from './auth-rate-limit.guard';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
@@ -10,14 +12,12 @@ export const RATE_LIMIT_STORAGE = Symbol('RATE_LIMIT_STORAGE');
 
 /** Where the counters live: this process's memory, or Redis when REDIS_URL is set (shared by every instance). */
 @Module({
+  imports: [RedisModule],
   providers: [
     {
       provide: RATE_LIMIT_STORAGE,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig): ThrottlerStorage =>
-        config.redisUrl
-          ? new RedisThrottlerStorage({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix, commandTimeoutMs: config.timeouts.redis.commandMs })
-          : new ThrottlerStorageService(),
+      inject: [RedisConnections],
+      useFactory: (redis: RedisConnections): ThrottlerStorage => (redis.enabled ? new RedisThrottlerStorage(redis) : new ThrottlerStorageService()),
     },
   ],
   exports: [RATE_LIMIT_STORAGE],

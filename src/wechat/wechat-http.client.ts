@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Agent, request as httpRequest } from 'undici';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -34,7 +34,7 @@ class RetryableError extends Error {}
  * the Content-Type, and logs that carry WeChat's `rid` but never a secret, code or token.
  */
 @Injectable()
-export class WechatHttpClient implements OnModuleDestroy {
+export class WechatHttpClient implements OnApplicationShutdown {
   private readonly logger = new Logger('WechatHttpClient');
   private readonly base: string;
   private readonly timeoutMs: number;
@@ -49,7 +49,12 @@ export class WechatHttpClient implements OnModuleDestroy {
     this.timeoutMs = config.wechat.timeoutMs;
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * After the HTTP server has closed, not in onModuleDestroy: Nest runs that before it stops
+   * the server, so requests still in flight (a login waiting on WeChat, one whose body is still
+   * arriving) would find the agent closed and answer 503 WECHAT_UNAVAILABLE.
+   */
+  async onApplicationShutdown(): Promise<void> {
     await this.agent.close();
   }
 

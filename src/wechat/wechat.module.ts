@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { RedisModule } from '../redis/redis.module';
 import { WechatAccessTokenEntity } from './entities/wechat-access-token.entity';
+import { SharedCodeExchange } from './shared-code-exchange';
 import { WechatAccessTokenService } from './wechat-access-token.service';
 import { WechatCrypto } from './wechat-crypto';
 import { WechatHttpClient } from './wechat-http.client';
@@ -9,9 +11,10 @@ import { WechatTokenRepository } from './wechat-token.repository';
 import { WechatService } from './wechat.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([WechatAccessTokenEntity])],
+  imports: [TypeOrmModule.forFeature([WechatAccessTokenEntity]), RedisModule],
   providers: [
     WechatHttpClient,
+    SharedCodeExchange,
     WechatService,
     WechatCrypto,
     WechatTokenRepository,

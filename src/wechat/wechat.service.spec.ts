@@ -3,9 +3,18 @@ import type { AppConfig } from '../config/app-config';
 import { loadConfig } from '../config/load-config';
 import { DevWechatServer } from '../dev/dev-wechat.server';
 import { FakeWechatServer } from '../../test/support/fake-wechat.server';
+import { SecretBox } from '../common/crypto/secret-box';
+import { RedisConnections } from '../redis/redis-connections';
+import { SharedCodeExchange } from './shared-code-exchange';
 import { WechatHttpClient } from './wechat-http.client';
 import { WechatCodeInvalidError, WechatCodeUsedError, WechatUnavailableError } from './wechat.errors';
 import { WechatService } from './wechat.service';
+
+/** The service as the app builds it, without REDIS_URL: codes are traded by this instance alone. */
+function wechatService(config: AppConfig): WechatService {
+  const shared = new SharedCodeExchange(new RedisConnections(config), new SecretBox(config.dataEncryptionKey), config);
+  return new WechatService(new WechatHttpClient(config), shared, config);
+}
 
 describe(WechatService.name, () => {
   const fake = new FakeWechatServer({ appid: 'wxunit', secret: 'unit-secret' });
@@ -18,7 +27,7 @@ describe(WechatService.name, () => {
   });
   beforeEach(() => {
     fake.reset();
-    sut = new WechatService(new WechatHttpClient(config), config);
+    sut = wechatService(config);
   });
   afterAll(async () => fake.close());
 
@@ -60,7 +69,7 @@ describe(WechatService.name, () => {
     await broken.listen();
     try {
       const cfg = { ...config, wechat: { ...config.wechat, apiBase: broken.url } };
-      const other = new WechatService(new WechatHttpClient(cfg), cfg);
+      const other = wechatService(cfg);
       // wrong secret → errcode 40125 → not a login error the client can fix
       await expect(other.code2Session('x')).rejects.toMatchObject({ status: 502, code: 'WECHAT_ERROR' });
     } finally {

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { SharedCodeExchange } from './shared-code-exchange';
 import { WechatBody, WechatHttpClient, ridOf } from './wechat-http.client';
 import {
   WechatApiError,
@@ -23,11 +24,15 @@ export interface WechatSession {
 @Injectable()
 export class WechatService {
   private readonly logger = new Logger('WechatService');
-  /** Codes being traded right now: a double tap shares the one call (a code is single-use at WeChat). */
+  /**
+   * Codes being traded by this instance right now: a double tap shares the one call (a code is
+   * single-use at WeChat). Across instances, SharedCodeExchange does the same through Redis.
+   */
   private readonly inFlight = new Map<string, Promise<WechatSession>>();
 
   constructor(
     private readonly http: WechatHttpClient,
+    private readonly shared: SharedCodeExchange,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -38,7 +43,7 @@ export class WechatService {
   code2Session(code: string): Promise<WechatSession> {
     const pending = this.inFlight.get(code);
     if (pending) return pending;
-    const call = this.exchange(code).finally(() => this.inFlight.delete(code));
+    const call = this.shared.run(code, () => this.exchange(code)).finally(() => this.inFlight.delete(code));
     this.inFlight.set(code, call);
     return call;
   }
