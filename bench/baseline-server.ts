@@ -111,6 +111,7 @@ interface GoodsRow {
   category: string | null;
   on_sale: boolean;
   image_url: string | null;
+  images: string[];
   created_by: string | null;
   updated_by: string | null;
   version: number;
@@ -473,6 +474,7 @@ function goodsJson(row: GoodsRow): object {
     category: row.category,
     onSale: row.on_sale,
     imageUrl: row.image_url,
+    images: row.images,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     createdBy: row.created_by,

@@ -181,6 +181,26 @@ export interface paths {
         patch: operations["MeController_update"];
         trace?: never;
     };
+    "/api/users/me/avatar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload my avatar (multipart field `file`, as wx.uploadFile sends it)
+         * @description JPEG, PNG, WebP or GIF, re-encoded without metadata, longest side 640 px. The avatar it replaces is deleted unless something else uses it.
+         */
+        post: operations["MeController_avatar"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/me/wechat-profile": {
         parameters: {
             query?: never;
@@ -387,6 +407,40 @@ export interface paths {
         patch: operations["GoodsController_update"];
         trace?: never;
     };
+    "/api/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the process is up (no dependency is checked) */
+        get: operations["HealthController_live"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: the database answers, the schema is current, the instance is not shutting down */
+        get: operations["HealthController_ready"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -394,7 +448,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Check the service and its database */
+        /** Readiness (the same as /api/health/ready) */
         get: operations["HealthController_check"];
         put?: never;
         post?: never;
@@ -411,9 +465,33 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Read the audit log (admin)
+         * @description Every staff write (goods create/update/delete, account create, role change, disable/enable), newest first; filters and cursor paging.
+         */
         get: operations["AuditController_list"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload an image (multipart `file` and `purpose`)
+         * @description For a two-step flow: upload, then put the answer's `url` on the profile (`avatarUrl`) or on goods (`imageUrl`, `images`). Unused uploads are deleted after 24 h.
+         */
+        post: operations["MediaController_upload"];
         delete?: never;
         options?: never;
         head?: never;
@@ -484,19 +562,6 @@ export interface components {
             country?: string | null;
             language?: string | null;
         };
-        WechatProfileDto: {
-            /** @description encryptedData from wx.getUserProfile / wx.getUserInfo (base64) */
-            encryptedData: string;
-            /** @description iv sent with encryptedData (base64 of 16 bytes: 24 characters) */
-            iv: string;
-            /** @description rawData as WeChat sent it; with `signature`, checked against sha1(rawData + session_key) */
-            rawData?: string;
-            /**
-             * @description hex sha1 signature of rawData, sent with it
-             * @example 75e81ceda165f4ffa64f4068af58c64b8f54b88c
-             */
-            signature?: string;
-        };
         ErrorResponse: {
             /** @example 401 */
             statusCode: number;
@@ -515,6 +580,19 @@ export interface components {
              * @example WECHAT_CODE_USED
              */
             code?: string;
+        };
+        WechatProfileDto: {
+            /** @description encryptedData from wx.getUserProfile / wx.getUserInfo (base64) */
+            encryptedData: string;
+            /** @description iv sent with encryptedData (base64 of 16 bytes: 24 characters) */
+            iv: string;
+            /** @description rawData as WeChat sent it; with `signature`, checked against sha1(rawData + session_key) */
+            rawData?: string;
+            /**
+             * @description hex sha1 signature of rawData, sent with it
+             * @example 75e81ceda165f4ffa64f4068af58c64b8f54b88c
+             */
+            signature?: string;
         };
         PhoneNumberDto: {
             /** @description e.detail.code of a getPhoneNumber button (one-time, 5 minutes) */
@@ -613,7 +691,10 @@ export interface components {
             stock: number;
             category: string | null;
             onSale: boolean;
+            /** @description The cover */
             imageUrl: string | null;
+            /** @description The gallery, 0–9 URLs in order ([] when none) */
+            images: string[];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -662,6 +743,8 @@ export interface components {
              * @description http(s) URL
              */
             imageUrl?: string | null;
+            /** @description The gallery beside the cover: 0–9 http(s) URLs, in order (e.g. from POST /api/media with purpose=goods) */
+            images?: string[];
         };
         UpdateGoodsDto: {
             name?: string;
@@ -675,8 +758,14 @@ export interface components {
              * @description http(s) URL
              */
             imageUrl?: string | null;
+            /** @description The gallery beside the cover: 0–9 http(s) URLs, in order (e.g. from POST /api/media with purpose=goods) */
+            images?: string[];
             /** @description When given and not the current version: 409 VERSION_CONFLICT, nothing changes */
             version?: number;
+        };
+        LivenessResponse: {
+            /** @enum {string} */
+            status: "ok";
         };
         HealthResponse: {
             /** @enum {string} */
@@ -731,6 +820,36 @@ export interface components {
             items: components["schemas"]["AuditEntryResponse"][];
             /** @description Pass back as cursor (same filters) for older rows; null on the last page */
             nextCursor: string | null;
+        };
+        MediaResponse: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description Public URL of the re-encoded image; put it in avatarUrl, imageUrl or images
+             * @example https://cdn.example.com/media/0f3c…9a.jpg
+             */
+            url: string;
+            /** @enum {string} */
+            purpose: "avatar" | "goods";
+            /**
+             * @description Read from the bytes, not from the upload’s name or Content-Type
+             * @enum {string}
+             */
+            contentType: "image/jpeg" | "image/png" | "image/webp" | "image/gif";
+            /**
+             * @description Pixels, after orientation and resizing
+             * @example 640
+             */
+            width: number;
+            /** @example 480 */
+            height: number;
+            /**
+             * @description Size of the stored (re-encoded) file
+             * @example 48213
+             */
+            bytes: number;
+            /** Format: date-time */
+            createdAt: string;
         };
     };
     responses: never;
@@ -951,6 +1070,108 @@ export interface operations {
             };
             /** @description Error codes: `INTERNAL_ERROR` */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    MeController_avatar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description A JPEG, PNG, WebP or GIF image (the type is read from its bytes)
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The user, `avatarUrl` pointing at the stored image */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            /** @description Error codes: `MEDIA_FILE_MISSING`, `MEDIA_UPLOAD_INVALID`, `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: `TOKEN_INVALID`, `TOKEN_EXPIRED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: `MEDIA_TYPE_UNSUPPORTED`, `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: `MEDIA_UNREADABLE`, `MEDIA_TOO_LARGE_IMAGE` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: `INTERNAL_ERROR` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: `MEDIA_STORAGE_UNAVAILABLE` */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2177,6 +2398,71 @@ export interface operations {
             };
         };
     };
+    HealthController_live: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LivenessResponse"];
+                };
+            };
+            /** @description Error codes: `INTERNAL_ERROR` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    HealthController_ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthResponse"];
+                };
+            };
+            /** @description Error codes: `INTERNAL_ERROR` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: `HEALTH_CHECK_FAILED`, `SHUTTING_DOWN` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     HealthController_check: {
         parameters: {
             query?: never;
@@ -2203,7 +2489,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Error codes: `HEALTH_CHECK_FAILED` */
+            /** @description Error codes: `HEALTH_CHECK_FAILED`, `SHUTTING_DOWN` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2273,6 +2559,122 @@ export interface operations {
             };
             /** @description Error codes: `INTERNAL_ERROR` */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    MediaController_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description A JPEG, PNG, WebP or GIF image (the type is read from its bytes)
+                     */
+                    file: string;
+                    /**
+                     * @description `avatar` (anyone signed in) or `goods` (staff, admin)
+                     * @enum {string}
+                     */
+                    purpose: "avatar" | "goods";
+                };
+            };
+        };
+        responses: {
+            /** @description The image, re-encoded; its `url` is public */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaResponse"];
+                };
+            };
+            /** @description Error codes: `MEDIA_FILE_MISSING`, `MEDIA_UPLOAD_INVALID`, `MEDIA_PURPOSE_INVALID`, `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: `TOKEN_INVALID`, `TOKEN_EXPIRED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: `ROLE_FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: `MEDIA_TYPE_UNSUPPORTED`, `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: `MEDIA_UNREADABLE`, `MEDIA_TOO_LARGE_IMAGE` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: `INTERNAL_ERROR` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: `MEDIA_STORAGE_UNAVAILABLE` */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

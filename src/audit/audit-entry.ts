@@ -31,6 +31,9 @@ export interface AuditContext {
   requestId: string | null;
 }
 
+/** The system acting outside any request: the operator CLI, the admin created at start-up. */
+export const SYSTEM_AUDIT_CONTEXT: AuditContext = Object.freeze({ actorId: null, requestId: null });
+
 export interface NewAuditEntry {
   action: AuditAction;
   targetType: AuditTargetType;

@@ -22,7 +22,7 @@ export const ORDER_COLUMNS: Record<string, { column: string; type: string; key: 
 };
 
 /** The goods columns every read returns (price as its exact decimal text). */
-export const GOODS_COLUMNS = `id, name, description, price::text AS price, stock, category, on_sale, image_url,
+export const GOODS_COLUMNS = `id, name, description, price::text AS price, stock, category, on_sale, image_url, images,
   created_by, updated_by, version, created_at, updated_at`;
 
 /**

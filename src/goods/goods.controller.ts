@@ -1,5 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { AuditContext } from '../audit/audit-entry';
+import { AuditedRequest } from '../audit/audited-request.decorator';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { IdempotencyKey } from '../common/decorators/idempotency-key.decorator';
@@ -39,8 +41,13 @@ export class GoodsController {
   @ApiOperation({ summary: 'Create a product (staff, admin)' })
   @ApiErrors({ 400: ['IDEMPOTENCY_KEY_INVALID'], 404: ['GOODS_NOT_FOUND'], 422: ['IDEMPOTENCY_KEY_REUSED'] })
   @ApiCreatedResponse({ type: GoodsResponse })
-  create(@CurrentUser() user: AuthUser, @Body() dto: CreateGoodsDto, @IdempotencyKey() key?: string): Promise<GoodsResponse> {
-    return this.goods.create(user, dto, key);
+  create(
+    @CurrentUser() user: AuthUser,
+    @AuditedRequest() audit: AuditContext,
+    @Body() dto: CreateGoodsDto,
+    @IdempotencyKey() key?: string,
+  ): Promise<GoodsResponse> {
+    return this.goods.create(user, dto, audit, key);
   }
 
   @Patch(':id')
@@ -49,8 +56,13 @@ export class GoodsController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiErrors({ 404: ['GOODS_NOT_FOUND'], 409: ['VERSION_CONFLICT'] })
   @ApiOkResponse({ type: GoodsResponse })
-  update(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateGoodsDto): Promise<GoodsResponse> {
-    return this.goods.update(user, id, dto);
+  update(
+    @CurrentUser() user: AuthUser,
+    @AuditedRequest() audit: AuditContext,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateGoodsDto,
+  ): Promise<GoodsResponse> {
+    return this.goods.update(user, id, dto, audit);
   }
 
   @Delete(':id')
@@ -60,7 +72,7 @@ export class GoodsController {
   @HttpCode(204)
   @ApiErrors({ 404: ['GOODS_NOT_FOUND'] })
   @ApiNoContentResponse()
-  remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
-    return this.goods.delete(id);
+  remove(@AuditedRequest() audit: AuditContext, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    return this.goods.delete(id, audit);
   }
 }

@@ -1,8 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { changesBetween } from '../audit/audit-changes';
+import type { AuditContext } from '../audit/audit-entry';
+import { AuditRepository } from '../audit/audit.repository';
 import { ReadPools } from '../database/read-pools';
-import { queryRows } from '../database/sql';
+import { poolRows, queryRows } from '../database/sql';
+import { MediaHolder, MediaReferencesRepository } from '../media/media-references.repository';
 import { CappedCountCache } from './capped-count-cache';
 import type { GoodsOrdering } from './dto/list-goods.query';
 import { GoodsEntity } from './entities/goods.entity';
@@ -18,14 +22,19 @@ export interface NewGoods {
   onSale: boolean;
   description: string | null;
   imageUrl: string | null;
+  /** The gallery, 0–9 http(s) URLs. */
+  images: string[];
 }
 
 export type GoodsPatch = Partial<NewGoods>;
 
+/** `released`: media the goods no longer refers to, for MediaService to free once the transaction has committed. */
 export type UpdateResult =
-  | { kind: 'updated'; goods: GoodsEntity }
+  | { kind: 'updated'; goods: GoodsEntity; released: string[] }
   | { kind: 'conflict'; currentVersion: number }
   | { kind: 'missing' };
+
+export type DeleteResult = { kind: 'deleted'; released: string[] } | { kind: 'missing' };
 
 export type IdempotentCreateResult =
   | { kind: 'created'; goods: GoodsEntity }
@@ -67,7 +76,34 @@ const PATCH_COLUMNS: Record<keyof NewGoods, string> = {
   onSale: 'on_sale',
   description: 'description',
   imageUrl: 'image_url',
+  images: 'images',
 };
+
+/** Casts of patch parameters whose type PostgreSQL cannot take from the text node-postgres sends. */
+const PATCH_CASTS: Partial<Record<keyof NewGoods, string>> = { price: '::numeric', images: '::varchar[]' };
+
+/**
+ * What the audit log shows of a product: the fields staff edit, as the API shows them
+ * (price a number of yuan). Never the version, the authors or the timestamps.
+ */
+const AUDITED_FIELDS = ['name', 'price', 'stock', 'category', 'onSale', 'description', 'imageUrl', 'images'] as const;
+
+function audited(goods: GoodsEntity): Record<(typeof AUDITED_FIELDS)[number], unknown> {
+  return {
+    name: goods.name,
+    price: Number(goods.price),
+    stock: goods.stock,
+    category: goods.category,
+    onSale: goods.onSale,
+    description: goods.description,
+    imageUrl: goods.imageUrl,
+    images: goods.images,
+  };
+}
+
+/** A goods as a holder of media: its cover and its gallery. */
+const mediaHolder = (id: string): MediaHolder => ({ type: 'goods', id });
+const mediaUrlsOf = (goods: GoodsEntity): (string | null)[] => [goods.imageUrl, ...goods.images];
 
 const IDEMPOTENCY_SCOPE = 'goods.create';
 
@@ -80,6 +116,7 @@ interface GoodsRow {
   category: string | null;
   on_sale: boolean;
   image_url: string | null;
+  images: string[];
   created_by: string | null;
   updated_by: string | null;
   version: number;
@@ -98,6 +135,7 @@ function toEntity(row: GoodsRow): GoodsEntity {
     category: row.category,
     onSale: row.on_sale,
     imageUrl: row.image_url,
+    images: row.images,
     createdBy: row.created_by,
     updatedBy: row.updated_by,
     version: row.version,
@@ -108,7 +146,10 @@ function toEntity(row: GoodsRow): GoodsEntity {
 
 /**
  * The catalogue's table and the Idempotency-Keys of its creates, in raw SQL through the
- * DataSource (the list needs SQL TypeORM cannot build; the rest follows suit).
+ * DataSource (the list needs SQL TypeORM cannot build; the rest follows suit). Every write
+ * runs in one transaction with what goes with it: the goods' media references (its cover and
+ * gallery, through MediaReferencesRepository) and its audit row, so neither can disagree
+ * with the change it describes.
  */
 @Injectable()
 export class GoodsRepository {
@@ -116,14 +157,17 @@ export class GoodsRepository {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly reads: ReadPools,
     private readonly overCap: CappedCountCache,
+    private readonly references: MediaReferencesRepository,
+    private readonly audit: AuditRepository,
   ) {}
 
   async findById(id: string): Promise<GoodsEntity | null> {
-    return this.findWith(this.dataSource.manager, id);
+    const [row] = await poolRows<GoodsRow>(this.dataSource, `SELECT ${GOODS_COLUMNS} FROM goods WHERE id = $1`, [id]);
+    return row ? toEntity(row) : null;
   }
 
-  async insert(goods: NewGoods, userId: string): Promise<GoodsEntity> {
-    return this.insertWith(this.dataSource.manager, goods, userId);
+  async insert(goods: NewGoods, userId: string, audit: AuditContext): Promise<GoodsEntity> {
+    return this.dataSource.transaction((tx) => this.insertWith(tx, goods, userId, audit));
   }
 
   /**
@@ -132,7 +176,14 @@ export class GoodsRepository {
    * waits on the primary key until the first transaction ends, then finds the key taken
    * (or free again, if the first one rolled back). An expired key is claimed afresh.
    */
-  async insertIdempotent(goods: NewGoods, userId: string, key: string, requestHash: Buffer, ttlSeconds: number): Promise<IdempotentCreateResult> {
+  async insertIdempotent(
+    goods: NewGoods,
+    userId: string,
+    key: string,
+    requestHash: Buffer,
+    ttlSeconds: number,
+    audit: AuditContext,
+  ): Promise<IdempotentCreateResult> {
     return this.dataSource.transaction(async (tx) => {
       const claimed = await queryRows(
         tx,
@@ -145,7 +196,7 @@ export class GoodsRepository {
         [userId, IDEMPOTENCY_SCOPE, key, requestHash, ttlSeconds],
       );
       if (claimed.length === 1) {
-        const created = await this.insertWith(tx, goods, userId);
+        const created = await this.insertWith(tx, goods, userId, audit);
         await queryRows(tx, `UPDATE idempotency_keys SET resource_id = $4 WHERE user_id = $1 AND scope = $2 AND key = $3`, [
           userId,
           IDEMPOTENCY_SCOPE,
@@ -160,6 +211,7 @@ export class GoodsRepository {
         [userId, IDEMPOTENCY_SCOPE, key],
       );
       if (existing && !existing.request_hash.equals(requestHash)) return { kind: 'mismatch' };
+      // A replay writes nothing: no reference, no audit row.
       const goodsNow = existing?.resource_id ? await this.findWith(tx, existing.resource_id) : null;
       return { kind: 'replayed', goods: goodsNow };
     });
@@ -171,35 +223,59 @@ export class GoodsRepository {
   }
 
   /**
-   * Applies a patch in one atomic `UPDATE … WHERE id = $1 AND version = $2`: of concurrent
-   * writers holding the same version exactly one matches; the others find the version
-   * moved on (PostgreSQL rechecks the WHERE after the first commits) and change nothing.
+   * Applies a patch unless `expectedVersion` is given and stale. The row is locked first
+   * (`FOR UPDATE`, which also gives the values before the change for the audit row), so of
+   * concurrent writers holding the same version exactly one finds it current; the others
+   * wait, then read the version it wrote and change nothing. The write records its audit row
+   * (the fields whose value changed, before and after) and, when the patch sets the images,
+   * the goods' media references, all in the same transaction.
    */
-  async update(id: string, patch: GoodsPatch, expectedVersion: number | undefined, userId: string): Promise<UpdateResult> {
-    const params: unknown[] = [id, userId];
-    const sets: string[] = [];
-    for (const [field, column] of Object.entries(PATCH_COLUMNS) as [keyof NewGoods, string][]) {
-      if (patch[field] === undefined) continue;
-      params.push(patch[field]);
-      sets.push(`${column} = $${params.length}${field === 'price' ? '::numeric' : ''}`);
-    }
-    sets.push('version = version + 1', 'updated_at = now()', 'updated_by = $2');
-    let where = 'id = $1';
-    if (expectedVersion !== undefined) {
-      params.push(expectedVersion);
-      where += ` AND version = $${params.length}`;
-    }
-    const updated = await queryRows<GoodsRow>(this.dataSource, `UPDATE goods SET ${sets.join(', ')} WHERE ${where} RETURNING ${GOODS_COLUMNS}`, params);
-    if (updated.length === 1) return { kind: 'updated', goods: toEntity(updated[0]) };
-    const current = await this.findById(id);
-    return current ? { kind: 'conflict', currentVersion: current.version } : { kind: 'missing' };
+  async update(id: string, patch: GoodsPatch, expectedVersion: number | undefined, userId: string, audit: AuditContext): Promise<UpdateResult> {
+    return this.dataSource.transaction(async (tx): Promise<UpdateResult> => {
+      const before = await this.findWith(tx, id, { forUpdate: true });
+      if (!before) return { kind: 'missing' };
+      if (expectedVersion !== undefined && expectedVersion !== before.version) return { kind: 'conflict', currentVersion: before.version };
+      const params: unknown[] = [id, userId];
+      const sets: string[] = [];
+      for (const [field, column] of Object.entries(PATCH_COLUMNS) as [keyof NewGoods, string][]) {
+        if (patch[field] === undefined) continue;
+        params.push(patch[field]);
+        sets.push(`${column} = $${params.length}${PATCH_CASTS[field] ?? ''}`);
+      }
+      // The service answers an empty patch without writing; nothing to record either.
+      if (sets.length === 0) return { kind: 'updated', goods: before, released: [] };
+      sets.push('version = version + 1', 'updated_at = now()', 'updated_by = $2');
+      const [row] = await queryRows<GoodsRow>(tx, `UPDATE goods SET ${sets.join(', ')} WHERE id = $1 RETURNING ${GOODS_COLUMNS}`, params);
+      const after = toEntity(row);
+      const imagesTouched = patch.imageUrl !== undefined || patch.images !== undefined;
+      const released = imagesTouched ? await this.references.replace(tx, mediaHolder(id), mediaUrlsOf(after)) : [];
+      await this.audit.record(tx, audit, {
+        action: 'goods.update',
+        targetType: 'goods',
+        targetId: id,
+        changes: changesBetween(audited(before), audited(after), AUDITED_FIELDS),
+      });
+      return { kind: 'updated', goods: after, released };
+    });
   }
 
-  async deleteById(id: string): Promise<boolean> {
-    const deleted = await queryRows(this.dataSource, `DELETE FROM goods WHERE id = $1 RETURNING 1`, [id]);
+  /** Deletes the goods with its media references, and records it as it was, in one transaction. */
+  async deleteById(id: string, audit: AuditContext): Promise<DeleteResult> {
+    const result = await this.dataSource.transaction(async (tx): Promise<DeleteResult> => {
+      const [row] = await queryRows<GoodsRow>(tx, `DELETE FROM goods WHERE id = $1 RETURNING ${GOODS_COLUMNS}`, [id]);
+      if (!row) return { kind: 'missing' };
+      const released = await this.references.replace(tx, mediaHolder(id), []);
+      await this.audit.record(tx, audit, {
+        action: 'goods.delete',
+        targetType: 'goods',
+        targetId: id,
+        changes: changesBetween(audited(toEntity(row)), null, AUDITED_FIELDS),
+      });
+      return { kind: 'deleted', released };
+    });
     // A delete may bring a total back under the cap.
-    this.overCap.clear();
-    return deleted.length > 0;
+    if (result.kind === 'deleted') this.overCap.clear();
+    return result;
   }
 
   /**
@@ -246,19 +322,29 @@ export class GoodsRepository {
     return this.reads.query<T>(PLANNER_SETTINGS[query.plan], query.sql, query.params);
   }
 
-  private async findWith(manager: EntityManager, id: string): Promise<GoodsEntity | null> {
-    const [row] = await queryRows<GoodsRow>(manager, `SELECT ${GOODS_COLUMNS} FROM goods WHERE id = $1`, [id]);
+  private async findWith(manager: EntityManager, id: string, options: { forUpdate?: boolean } = {}): Promise<GoodsEntity | null> {
+    const [row] = await queryRows<GoodsRow>(manager, `SELECT ${GOODS_COLUMNS} FROM goods WHERE id = $1${options.forUpdate ? ' FOR UPDATE' : ''}`, [id]);
     return row ? toEntity(row) : null;
   }
 
-  private async insertWith(manager: EntityManager, goods: NewGoods, userId: string): Promise<GoodsEntity> {
+  /** Inserts inside `tx`, with the new goods' media references and its audit row. */
+  private async insertWith(tx: EntityManager, goods: NewGoods, userId: string, audit: AuditContext): Promise<GoodsEntity> {
     const [row] = await queryRows<GoodsRow>(
-      manager,
-      `INSERT INTO goods (name, price, stock, category, on_sale, description, image_url, created_by, updated_by)
-       VALUES ($1, $2::numeric, $3, $4, $5, $6, $7, $8, $8)
+      tx,
+      `INSERT INTO goods (name, price, stock, category, on_sale, description, image_url, images, created_by, updated_by)
+       VALUES ($1, $2::numeric, $3, $4, $5, $6, $7, $8::varchar[], $9, $9)
        RETURNING ${GOODS_COLUMNS}`,
-      [goods.name, goods.price, goods.stock, goods.category, goods.onSale, goods.description, goods.imageUrl, userId],
+      [goods.name, goods.price, goods.stock, goods.category, goods.onSale, goods.description, goods.imageUrl, goods.images, userId],
     );
-    return toEntity(row);
+    const created = toEntity(row);
+    // A new holder referred to nothing before, so nothing is released.
+    await this.references.replace(tx, mediaHolder(created.id), mediaUrlsOf(created));
+    await this.audit.record(tx, audit, {
+      action: 'goods.create',
+      targetType: 'goods',
+      targetId: created.id,
+      changes: changesBetween(null, audited(created), AUDITED_FIELDS),
+    });
+    return created;
   }
 }

@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it, type Mocked, vi } from 'vitest';
+import type { AuditContext } from '../audit/audit-entry';
+import type { MediaService } from '../media/media.service';
 import type { GoodsEntity } from './entities/goods.entity';
 import { decodeCursor, encodeCursor } from './goods-cursor';
 import {
@@ -16,11 +19,12 @@ import { GoodsService } from './goods.service';
 
 const USER = { id: '3b241101-e2bb-4255-8caf-4136c566a962', role: 'staff' as const, sessionId: 's' };
 const ID = '11111111-1111-4111-8111-111111111111';
+const AUDIT: AuditContext = { actorId: USER.id, requestId: 'req-1' };
 
 function goods(fields: Partial<GoodsEntity> = {}): GoodsEntity {
   return {
     id: ID, name: '奶', description: null, price: '0.10', stock: 0, category: null, onSale: true,
-    imageUrl: null, createdBy: USER.id, updatedBy: USER.id, version: 1, createdAt: new Date(0), updatedAt: new Date(0), ...fields,
+    imageUrl: null, images: [], createdBy: USER.id, updatedBy: USER.id, version: 1, createdAt: new Date(0), updatedAt: new Date(0), ...fields,
   } as GoodsEntity;
 }
 
@@ -30,6 +34,7 @@ function page(fields: Partial<GoodsPage> = {}): GoodsPage {
 
 describe(GoodsService.name, () => {
   let repo: Mocked<Pick<GoodsRepository, 'findById' | 'insert' | 'insertIdempotent' | 'update' | 'deleteById' | 'listPage' | 'deleteExpiredIdempotencyKeys'>>;
+  let media: Mocked<Pick<MediaService, 'freeReleased'>>;
   let sut: GoodsService;
 
   beforeEach(() => {
@@ -38,11 +43,12 @@ describe(GoodsService.name, () => {
       insert: vi.fn(async () => goods()),
       insertIdempotent: vi.fn(),
       update: vi.fn(),
-      deleteById: vi.fn(async () => true),
+      deleteById: vi.fn(async () => ({ kind: 'deleted' as const, released: [] })),
       listPage: vi.fn(async () => page()),
       deleteExpiredIdempotencyKeys: vi.fn(async () => undefined),
     };
-    sut = new GoodsService(repo as unknown as GoodsRepository);
+    media = { freeReleased: vi.fn(async () => undefined) };
+    sut = new GoodsService(repo as unknown as GoodsRepository, media as unknown as MediaService);
   });
 
   describe('get', () => {
@@ -58,21 +64,34 @@ describe(GoodsService.name, () => {
 
   describe('create', () => {
     it('should store the price as the exact decimal the client wrote, with the defaults', async () => {
-      await sut.create(USER, { name: '奶', price: 0.1 });
-      expect(repo.insert).toHaveBeenCalledWith({ name: '奶', price: '0.1', stock: 0, category: null, onSale: true, description: null, imageUrl: null }, USER.id);
+      await sut.create(USER, { name: '奶', price: 0.1 }, AUDIT);
+      expect(repo.insert).toHaveBeenCalledWith(
+        { name: '奶', price: '0.1', stock: 0, category: null, onSale: true, description: null, imageUrl: null, images: [] },
+        USER.id,
+        AUDIT,
+      );
+    });
+
+    it('should fingerprint a key without an empty gallery, as before images existed, so a retry across the upgrade replays', async () => {
+      repo.insertIdempotent.mockResolvedValue({ kind: 'created', goods: goods() });
+      await sut.create(USER, { name: '奶', price: 1 }, AUDIT, 'k');
+      const before = [['category', null], ['description', null], ['imageUrl', null], ['name', '奶'], ['onSale', true], ['price', '1'], ['stock', 0]];
+      expect(repo.insertIdempotent.mock.calls[0][3]).toEqual(createHash('sha256').update(JSON.stringify(before)).digest());
+      await sut.create(USER, { name: '奶', price: 1, images: ['https://img.example.com/a.jpg'] }, AUDIT, 'k');
+      expect(repo.insertIdempotent.mock.calls[1][3]).not.toEqual(repo.insertIdempotent.mock.calls[0][3]);
     });
 
     it('should refuse an Idempotency-Key that is not 1-255 visible ASCII characters', async () => {
-      await expect(sut.create(USER, { name: '奶', price: 1 }, 'bad key with spaces')).rejects.toBeInstanceOf(InvalidIdempotencyKeyError);
-      await expect(sut.create(USER, { name: '奶', price: 1 }, 'x'.repeat(256))).rejects.toBeInstanceOf(InvalidIdempotencyKeyError);
+      await expect(sut.create(USER, { name: '奶', price: 1 }, AUDIT, 'bad key with spaces')).rejects.toBeInstanceOf(InvalidIdempotencyKeyError);
+      await expect(sut.create(USER, { name: '奶', price: 1 }, AUDIT, 'x'.repeat(256))).rejects.toBeInstanceOf(InvalidIdempotencyKeyError);
       expect(repo.insertIdempotent).not.toHaveBeenCalled();
     });
 
     it('should answer the goods of a replayed key, and not found when it was deleted since', async () => {
       repo.insertIdempotent.mockResolvedValueOnce({ kind: 'replayed', goods: goods({ name: 'first' }) });
-      await expect(sut.create(USER, { name: '奶', price: 1 }, 'k')).resolves.toMatchObject({ id: ID, name: 'first' });
+      await expect(sut.create(USER, { name: '奶', price: 1 }, AUDIT, 'k')).resolves.toMatchObject({ id: ID, name: 'first' });
       repo.insertIdempotent.mockResolvedValueOnce({ kind: 'replayed', goods: null });
-      await expect(sut.create(USER, { name: '奶', price: 1 }, 'k')).rejects.toBeInstanceOf(GoodsNotFoundError);
+      await expect(sut.create(USER, { name: '奶', price: 1 }, AUDIT, 'k')).rejects.toBeInstanceOf(GoodsNotFoundError);
     });
 
     it('should replay the same body sent again with the key and refuse another body', async () => {
@@ -87,37 +106,51 @@ describe(GoodsService.name, () => {
         }
         return first === hash ? { kind: 'replayed', goods: goods() } : { kind: 'mismatch' };
       });
-      await expect(sut.create(USER, { name: '奶', price: 1, stock: 0 }, 'k')).resolves.toMatchObject({ id: ID });
+      await expect(sut.create(USER, { name: '奶', price: 1, stock: 0 }, AUDIT, 'k')).resolves.toMatchObject({ id: ID });
       // The same fields in another order, and the defaults written out: the same request.
-      await expect(sut.create(USER, { stock: 0, price: 1, name: '奶', onSale: true }, 'k')).resolves.toMatchObject({ id: ID });
-      await expect(sut.create(USER, { name: '奶', price: 1.1 }, 'k')).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
-      await expect(sut.create(USER, { name: '奶', price: 1, description: 'x' }, 'k')).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+      await expect(sut.create(USER, { stock: 0, price: 1, name: '奶', onSale: true }, AUDIT, 'k')).resolves.toMatchObject({ id: ID });
+      await expect(sut.create(USER, { name: '奶', price: 1.1 }, AUDIT, 'k')).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+      await expect(sut.create(USER, { name: '奶', price: 1, description: 'x' }, AUDIT, 'k')).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
     });
   });
 
   describe('update', () => {
     it('should report a stale version even for an empty patch, and change nothing', async () => {
       repo.findById.mockResolvedValue(goods({ version: 3 }));
-      await expect(sut.update(USER, ID, { version: 2 })).rejects.toMatchObject({ constructor: GoodsVersionConflictError, currentVersion: 3 });
-      await expect(sut.update(USER, ID, { version: 3 })).resolves.toMatchObject({ version: 3 });
+      await expect(sut.update(USER, ID, { version: 2 }, AUDIT)).rejects.toMatchObject({ constructor: GoodsVersionConflictError, currentVersion: 3 });
+      await expect(sut.update(USER, ID, { version: 3 }, AUDIT)).resolves.toMatchObject({ version: 3 });
       expect(repo.update).not.toHaveBeenCalled();
     });
 
     it('should answer the repository outcome of a patch', async () => {
-      repo.update.mockResolvedValueOnce({ kind: 'updated', goods: goods({ name: 'new', version: 2 }) });
-      await expect(sut.update(USER, ID, { name: 'new' })).resolves.toMatchObject({ name: 'new', version: 2 });
+      repo.update.mockResolvedValueOnce({ kind: 'updated', goods: goods({ name: 'new', version: 2 }), released: [] });
+      await expect(sut.update(USER, ID, { name: 'new' }, AUDIT)).resolves.toMatchObject({ name: 'new', version: 2 });
       repo.update.mockResolvedValueOnce({ kind: 'conflict', currentVersion: 7 });
-      await expect(sut.update(USER, ID, { name: 'new', version: 6 })).rejects.toMatchObject({ constructor: GoodsVersionConflictError, currentVersion: 7 });
+      await expect(sut.update(USER, ID, { name: 'new', version: 6 }, AUDIT)).rejects.toMatchObject({ constructor: GoodsVersionConflictError, currentVersion: 7 });
       repo.update.mockResolvedValueOnce({ kind: 'missing' });
-      await expect(sut.update(USER, ID, { name: 'new' })).rejects.toBeInstanceOf(GoodsNotFoundError);
+      await expect(sut.update(USER, ID, { name: 'new' }, AUDIT)).rejects.toBeInstanceOf(GoodsNotFoundError);
+    });
+
+    it('should pass the patch and the audit context down, and free the images the goods let go after the write', async () => {
+      repo.update.mockResolvedValueOnce({ kind: 'updated', goods: goods({ version: 2 }), released: ['m1', 'm2'] });
+      await sut.update(USER, ID, { imageUrl: null, images: ['https://img.example.com/b.jpg'], version: 1 }, AUDIT);
+      expect(repo.update).toHaveBeenCalledWith(ID, { imageUrl: null, images: ['https://img.example.com/b.jpg'] }, 1, USER.id, AUDIT);
+      expect(media.freeReleased).toHaveBeenCalledWith(['m1', 'm2']);
     });
   });
 
   describe('delete', () => {
     it('should refuse goods that do not exist', async () => {
-      await expect(sut.delete(ID)).resolves.toBeUndefined();
-      repo.deleteById.mockResolvedValue(false);
-      await expect(sut.delete(ID)).rejects.toBeInstanceOf(GoodsNotFoundError);
+      await expect(sut.delete(ID, AUDIT)).resolves.toBeUndefined();
+      repo.deleteById.mockResolvedValue({ kind: 'missing' });
+      await expect(sut.delete(ID, AUDIT)).rejects.toBeInstanceOf(GoodsNotFoundError);
+    });
+
+    it('should free the deleted goods\' images after the delete', async () => {
+      repo.deleteById.mockResolvedValue({ kind: 'deleted', released: ['m1'] });
+      await sut.delete(ID, AUDIT);
+      expect(repo.deleteById).toHaveBeenCalledWith(ID, AUDIT);
+      expect(media.freeReleased).toHaveBeenCalledWith(['m1']);
     });
   });
 

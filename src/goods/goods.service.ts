@@ -1,6 +1,8 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import type { AuditContext } from '../audit/audit-entry';
 import type { AuthUser } from '../common/auth-user';
+import { MediaService } from '../media/media.service';
 import { compareDecimal, moneyFromNumber } from './money';
 import { CreateGoodsDto, GOODS_FIELDS, MAX_PRICE, UpdateGoodsDto } from './dto/goods.dto';
 import { toGoodsResponse, GoodsListResponse, GoodsResponse } from './dto/goods.response';
@@ -31,7 +33,10 @@ export class GoodsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(GoodsService.name);
   private cleanup: NodeJS.Timeout | null = null;
 
-  constructor(private readonly goods: GoodsRepository) {}
+  constructor(
+    private readonly goods: GoodsRepository,
+    private readonly media: MediaService,
+  ) {}
 
   onModuleInit(): void {
     this.cleanup = setInterval(() => {
@@ -53,9 +58,9 @@ export class GoodsService implements OnModuleInit, OnModuleDestroy {
   /**
    * Creates a product. With an Idempotency-Key, the same key from the same user within 24 h
    * answers the product created the first time and creates nothing; the same key with
-   * another body is refused.
+   * another body is refused. Recorded in the audit log (a replay records nothing).
    */
-  async create(user: AuthUser, dto: CreateGoodsDto, idempotencyKey?: string): Promise<GoodsResponse> {
+  async create(user: AuthUser, dto: CreateGoodsDto, audit: AuditContext, idempotencyKey?: string): Promise<GoodsResponse> {
     const goods: NewGoods = {
       name: dto.name,
       price: moneyFromNumber(dto.price, MAX_PRICE)!,
@@ -64,17 +69,19 @@ export class GoodsService implements OnModuleInit, OnModuleDestroy {
       onSale: dto.onSale ?? true,
       description: dto.description ?? null,
       imageUrl: dto.imageUrl ?? null,
+      images: dto.images ?? [],
     };
-    if (idempotencyKey === undefined) return toGoodsResponse(await this.goods.insert(goods, user.id));
+    if (idempotencyKey === undefined) return toGoodsResponse(await this.goods.insert(goods, user.id, audit));
     if (!IDEMPOTENCY_KEY.test(idempotencyKey)) throw new InvalidIdempotencyKeyError();
-    const result = await this.goods.insertIdempotent(goods, user.id, idempotencyKey, requestHash(goods), IDEMPOTENCY_TTL_SECONDS);
+    const result = await this.goods.insertIdempotent(goods, user.id, idempotencyKey, requestHash(goods), IDEMPOTENCY_TTL_SECONDS, audit);
     if (result.kind === 'mismatch') throw new IdempotencyKeyReusedError();
     // Replayed, but the goods was deleted since.
     if (!result.goods) throw new GoodsNotFoundError();
     return toGoodsResponse(result.goods);
   }
 
-  async update(user: AuthUser, id: string, dto: UpdateGoodsDto): Promise<GoodsResponse> {
+  /** Recorded in the audit log when it changes something; images it no longer uses are freed. */
+  async update(user: AuthUser, id: string, dto: UpdateGoodsDto, audit: AuditContext): Promise<GoodsResponse> {
     const patch: GoodsPatch = {};
     for (const field of GOODS_FIELDS) {
       if (dto[field] === undefined) continue;
@@ -87,15 +94,18 @@ export class GoodsService implements OnModuleInit, OnModuleDestroy {
       if (dto.version !== undefined && dto.version !== current.version) throw new GoodsVersionConflictError(current.version);
       return toGoodsResponse(current);
     }
-    const result = await this.goods.update(id, patch, dto.version, user.id);
+    const result = await this.goods.update(id, patch, dto.version, user.id, audit);
     if (result.kind === 'missing') throw new GoodsNotFoundError();
     if (result.kind === 'conflict') throw new GoodsVersionConflictError(result.currentVersion);
+    await this.media.freeReleased(result.released);
     return toGoodsResponse(result.goods);
   }
 
-  async delete(id: string): Promise<void> {
-    const deleted = await this.goods.deleteById(id);
-    if (!deleted) throw new GoodsNotFoundError();
+  /** Recorded in the audit log with the product as it was; its images are freed unless something else uses them. */
+  async delete(id: string, audit: AuditContext): Promise<void> {
+    const result = await this.goods.deleteById(id, audit);
+    if (result.kind === 'missing') throw new GoodsNotFoundError();
+    await this.media.freeReleased(result.released);
   }
 
   /**
@@ -148,8 +158,12 @@ export class GoodsService implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-/** The request as the key's fingerprint: same fields and values (after defaults) → same hash. */
+/**
+ * The request as the key's fingerprint: same fields and values (after defaults) → same hash.
+ * An empty gallery is left out, so a key stored before `images` existed still matches its retry.
+ */
 function requestHash(goods: NewGoods): Buffer {
-  const canonical = JSON.stringify(Object.keys(goods).sort().map((k) => [k, goods[k as keyof NewGoods]]));
+  const fields = Object.keys(goods).filter((k) => k !== 'images' || goods.images.length > 0) as (keyof NewGoods)[];
+  const canonical = JSON.stringify(fields.sort().map((k) => [k, goods[k]]));
   return createHash('sha256').update(canonical).digest();
 }

@@ -1,5 +1,5 @@
 import { Controller, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { ApiErrors } from '../openapi/api-errors.decorator';
@@ -25,6 +25,10 @@ export class MediaController {
   constructor(private readonly media: MediaService) {}
 
   @Post()
+  @ApiOperation({
+    summary: 'Upload an image (multipart `file` and `purpose`)',
+    description: 'For a two-step flow: upload, then put the answer\'s `url` on the profile (`avatarUrl`) or on goods (`imageUrl`, `images`). Unused uploads are deleted after 24 h.',
+  })
   @ImageUploadRoute({ purpose: { type: 'string', enum: [...MEDIA_PURPOSES], description: '`avatar` (anyone signed in) or `goods` (staff, admin)' } })
   @ApiErrors({ ...IMAGE_UPLOAD_ERRORS, 400: [...IMAGE_UPLOAD_ERRORS[400], 'MEDIA_PURPOSE_INVALID'], 403: ['ROLE_FORBIDDEN'] })
   @ApiCreatedResponse({ type: MediaResponse, description: 'The image, re-encoded; its `url` is public' })

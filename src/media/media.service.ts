@@ -115,6 +115,20 @@ export class MediaService {
   }
 
   /**
+   * free() for a holder's service, after the transaction that released these media has
+   * committed. The holder's change is made by then, so a failure here must not fail its
+   * request: the releases stay queued (media_releases) and the next sweep frees them.
+   */
+  async freeReleased(mediaIds: readonly string[]): Promise<void> {
+    if (mediaIds.length === 0) return;
+    try {
+      await this.free(mediaIds);
+    } catch (err) {
+      this.logger.warn(`Freeing ${mediaIds.length} released media failed (${(err as Error).message}); the next sweep frees them`);
+    }
+  }
+
+  /**
    * Account erasure: call after the account's own references were released and its row
    * deleted. Frees every upload of the user that nothing refers to (its avatar, uploads it
    * never used), and unlinks the user from the rest (goods images a staff member uploaded).

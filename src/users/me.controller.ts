@@ -2,6 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put } from '@nest
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
+import { IMAGE_UPLOAD_ERRORS } from '../media/media.controller';
+import { ImageUploadRoute, MultipartUpload, UploadedMultipart } from '../media/multipart-upload';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { PhoneNumberDto } from './dto/phone-number.dto';
 import { UpdateProfileDto } from './dto/update-profile.dto';
@@ -45,6 +47,23 @@ export class MeController {
   @ApiOkResponse({ type: UserResponse, description: 'The same partial update as PATCH /api/users/me (wx.request cannot send PATCH)' })
   updateFromMiniProgram(@CurrentUser() user: AuthUser, @Body() dto: UpdateProfileDto): Promise<UserResponse> {
     return this.users.updateProfile(user.id, dto);
+  }
+
+  /**
+   * What `wx.uploadFile({ url, filePath, name: 'file' })` sends after `<button
+   * open-type="chooseAvatar">`: the image is checked, re-encoded and stored, and becomes the avatar.
+   */
+  @Post('avatar')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Upload my avatar (multipart field `file`, as wx.uploadFile sends it)',
+    description: 'JPEG, PNG, WebP or GIF, re-encoded without metadata, longest side 640 px. The avatar it replaces is deleted unless something else uses it.',
+  })
+  @ImageUploadRoute()
+  @ApiErrors(IMAGE_UPLOAD_ERRORS)
+  @ApiOkResponse({ type: UserResponse, description: 'The user, `avatarUrl` pointing at the stored image' })
+  avatar(@CurrentUser() user: AuthUser, @UploadedMultipart() upload: MultipartUpload): Promise<UserResponse> {
+    return this.users.setAvatar(user.id, upload);
   }
 
   @Post('wechat-profile')

@@ -1,5 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { AuditContext } from '../audit/audit-entry';
+import { AuditedRequest } from '../audit/audited-request.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { CreateAccountDto, ListUsersQueryDto, UpdateAccountDto, UserListResponse } from './dto/user-accounts.dto';
@@ -25,8 +27,8 @@ export class UserAccountsController {
   @ApiOperation({ summary: 'Create a staff or admin account (admin)' })
   @ApiErrors({ 409: ['USERNAME_TAKEN'] })
   @ApiCreatedResponse({ type: UserResponse })
-  create(@Body() dto: CreateAccountDto): Promise<UserResponse> {
-    return this.accounts.create(dto);
+  create(@AuditedRequest() audit: AuditContext, @Body() dto: CreateAccountDto): Promise<UserResponse> {
+    return this.accounts.create(dto, audit);
   }
 
   @Patch(':id')
@@ -34,7 +36,7 @@ export class UserAccountsController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiErrors({ 404: ['USER_NOT_FOUND'], 409: ['LAST_ADMIN'] })
   @ApiOkResponse({ type: UserResponse })
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateAccountDto): Promise<UserResponse> {
-    return this.accounts.update(id, dto);
+  update(@AuditedRequest() audit: AuditContext, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateAccountDto): Promise<UserResponse> {
+    return this.accounts.update(id, dto, audit);
   }
 }

@@ -4,8 +4,8 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 /**
  * The seam between users and whoever grants or caches access (auth): users announce that an
  * account's access changed, and the listeners act — auth revokes sessions and forgets cached
- * principals. Users never touch the sessions table. A broadcast to other instances plugs in
- * here too, as one more listener.
+ * principals, on this instance and (with Redis) every other one (src/auth/principal-broadcast.ts).
+ * Users never touch the sessions table.
  */
 export const USER_ACCESS_CHANGED = 'users.access-changed';
 

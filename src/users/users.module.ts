@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
+import { MediaModule } from '../media/media.module';
 import { WechatModule } from '../wechat/wechat.module';
 import { AdminBootstrap } from './admin-bootstrap';
 import { UserEntity } from './entities/user.entity';
@@ -14,7 +16,7 @@ import { UsersService } from './users.service';
 import { WechatUserDataService } from './wechat-user-data.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([UserEntity]), WechatModule],
+  imports: [TypeOrmModule.forFeature([UserEntity]), WechatModule, MediaModule, AuditModule],
   controllers: [MeController, UserAccountsController],
   providers: [
     UsersRepository,

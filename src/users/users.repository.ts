@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { SecretBox } from '../common/crypto/secret-box';
-import { entityColumns, hydrateRow } from '../database/sql';
+import { entityColumns, hydrateRow, poolRows, queryRows } from '../database/sql';
+import { MediaHolder, MediaReferencesRepository } from '../media/media-references.repository';
 import { UserEntity } from './entities/user.entity';
 import type { ProfilePatch } from './dto/update-profile.dto';
 
@@ -20,7 +21,17 @@ export type WechatProfileFields = Partial<
   Pick<UserEntity, 'nickname' | 'avatarUrl' | 'gender' | 'city' | 'province' | 'country' | 'language' | 'unionid'>
 >;
 
-export type UpsertResult = { kind: 'upserted'; user: UserEntity; isNew: boolean } | { kind: 'disabled' };
+/** `released`: media the user no longer refers to (a replaced avatar), to free once the write has committed. */
+export type UpsertResult = { kind: 'upserted'; user: UserEntity; isNew: boolean; released: string[] } | { kind: 'disabled' };
+
+/** A user as written, and the media it no longer refers to (a replaced avatar), to free once the write has committed. */
+export interface SavedUser {
+  user: UserEntity;
+  released: string[];
+}
+
+/** A user as a holder of media: its avatar. */
+const mediaHolder = (id: string): MediaHolder => ({ type: 'user', id });
 
 const UPSERT_PROFILE_COLUMNS = [
   ['nickname', 'nickname'],
@@ -36,6 +47,7 @@ export class UsersRepository {
   constructor(
     @InjectRepository(UserEntity) private readonly repo: Repository<UserEntity>,
     private readonly box: SecretBox,
+    private readonly references: MediaReferencesRepository,
   ) {}
 
   findById(id: string): Promise<UserEntity | null> {
@@ -45,7 +57,9 @@ export class UsersRepository {
   /**
    * Finds or creates the user of an openid in one `INSERT … ON CONFLICT`, so concurrent
    * first logins create exactly one row; `xmax = 0` tells whether this statement inserted it.
-   * A disabled user's row is left untouched (the conflict update is skipped).
+   * A disabled user's row is left untouched (the conflict update is skipped). With an
+   * avatarUrl (from wx.getUserProfile) the statement runs in a transaction with the user's
+   * media references, since it may replace an uploaded avatar.
    */
   async upsertByOpenid(input: OpenidUpsert): Promise<UpsertResult> {
     const params: unknown[] = [input.openid, input.unionid, this.box.seal(input.sessionKey, input.openid), input.profile.gender ?? null];
@@ -64,33 +78,60 @@ export class UsersRepository {
       values.push(p);
       updates.push(`${column} = COALESCE(EXCLUDED.${column}, users.${column})`);
     }
-    // One round trip: the row comes back whole, so login needs no second SELECT.
-    const rows: (Record<string, unknown> & { inserted: boolean })[] = await this.repo.query(
-      `INSERT INTO users (${columns.join(', ')}) VALUES (${values.join(', ')})
+    const sql = `INSERT INTO users (${columns.join(', ')}) VALUES (${values.join(', ')})
        ON CONFLICT (openid) DO UPDATE SET ${updates.join(', ')}
        WHERE users.disabled = false
-       RETURNING ${entityColumns(this.repo, 'users')}, (xmax = 0) AS inserted`,
-      params,
-    );
-    if (rows.length === 0) return { kind: 'disabled' };
-    return { kind: 'upserted', user: hydrateRow(this.repo, rows[0]), isNew: rows[0].inserted };
+       RETURNING ${entityColumns(this.repo, 'users')}, (xmax = 0) AS inserted`;
+    type Row = Record<string, unknown> & { inserted: boolean };
+    if (!input.profile.avatarUrl) {
+      // One round trip: the row comes back whole, so login needs no second SELECT.
+      const rows = await poolRows<Row>(this.repo.manager.connection, sql, params);
+      if (rows.length === 0) return { kind: 'disabled' };
+      return { kind: 'upserted', user: hydrateRow(this.repo, rows[0]), isNew: rows[0].inserted, released: [] };
+    }
+    return this.repo.manager.transaction(async (tx): Promise<UpsertResult> => {
+      const rows = await queryRows<Row>(tx, sql, params);
+      if (rows.length === 0) return { kind: 'disabled' };
+      const user = hydrateRow(this.repo, rows[0]);
+      const released = await this.references.replace(tx, mediaHolder(user.id), [user.avatarUrl]);
+      return { kind: 'upserted', user, isNew: rows[0].inserted, released };
+    });
   }
 
   /** Applies a validated patch; returns null when the user is gone. */
-  async updateProfile(id: string, patch: ProfilePatch): Promise<UserEntity | null> {
-    if (Object.keys(patch).length > 0) await this.repo.update({ id }, patch);
-    return this.findById(id);
+  updateProfile(id: string, patch: ProfilePatch): Promise<SavedUser | null> {
+    return this.write(id, patch);
   }
 
   /** Writes the fields taken from WeChat's decrypted user data in one UPDATE; returns null when the user is gone. */
-  async applyWechatProfile(id: string, fields: WechatProfileFields): Promise<UserEntity | null> {
-    if (Object.keys(fields).length > 0) await this.repo.update({ id }, fields);
-    return this.findById(id);
+  applyWechatProfile(id: string, fields: WechatProfileFields): Promise<SavedUser | null> {
+    return this.write(id, fields);
   }
 
   async setPhone(id: string, phone: string): Promise<UserEntity | null> {
     await this.repo.update({ id }, { phone });
     return this.findById(id);
+  }
+
+  /**
+   * Writes profile fields. A write of avatar_url runs in a transaction that ends by making the
+   * user's media references say the same (MediaReferencesRepository.replace), so an uploaded
+   * avatar is never freed while the row still shows it, nor kept once the row does not.
+   */
+  private async write(id: string, fields: Partial<UserEntity>): Promise<SavedUser | null> {
+    if (fields.avatarUrl === undefined) {
+      if (Object.keys(fields).length > 0) await this.repo.update({ id }, fields);
+      const user = await this.findById(id);
+      return user ? { user, released: [] } : null;
+    }
+    return this.repo.manager.transaction(async (tx) => {
+      await tx.update(UserEntity, { id }, fields);
+      // Read back inside the transaction: the row is locked by the UPDATE, absent if the user is gone.
+      const user = await tx.findOneBy(UserEntity, { id });
+      if (!user) return null;
+      const released = await this.references.replace(tx, mediaHolder(id), [user.avatarUrl]);
+      return { user, released };
+    });
   }
 
   /** The user's current WeChat session_key, or null when none is stored or it no longer opens (sealed under another key). */

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { MediaService } from '../media/media.service';
+import type { MultipartUpload } from '../media/multipart-upload';
 import { EDITABLE_PROFILE_FIELDS, ProfilePatch } from './dto/update-profile.dto';
 import { toUserResponse, UserResponse } from './dto/user.response';
 import type { UserEntity } from './entities/user.entity';
@@ -11,10 +13,13 @@ export interface WechatIdentity {
   sessionKey: string;
 }
 
-/** Mini program users: found or created by WeChat login, and their own profile. */
+/** Mini program users: found or created by WeChat login, and their own profile and avatar. */
 @Injectable()
 export class UsersService {
-  constructor(private readonly users: UsersRepository) {}
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly media: MediaService,
+  ) {}
 
   /**
    * The user of a WeChat identity, created on first login. The session_key is replaced at
@@ -28,6 +33,7 @@ export class UsersService {
       profile,
     });
     if (result.kind === 'disabled') throw new UserDisabledError();
+    await this.media.freeReleased(result.released);
     return { user: result.user, isNew: result.isNew };
   }
 
@@ -49,8 +55,27 @@ export class UsersService {
   async updateProfile(id: string, dto: ProfilePatch): Promise<UserResponse> {
     const patch: Record<string, unknown> = {};
     for (const field of EDITABLE_PROFILE_FIELDS) if (dto[field] !== undefined) patch[field] = dto[field];
-    const user = await this.users.updateProfile(id, patch as ProfilePatch);
-    if (!user) throw new UserNotFoundError();
-    return toUserResponse(user);
+    const saved = await this.users.updateProfile(id, patch as ProfilePatch);
+    if (!saved) throw new UserNotFoundError();
+    // A replaced or cleared avatar that nothing else uses goes now.
+    await this.media.freeReleased(saved.released);
+    return toUserResponse(saved.user);
+  }
+
+  /**
+   * `POST /api/users/me/avatar`: stores the uploaded image (checked and re-encoded by the media
+   * module) and makes it the avatar, in one call, as `wx.uploadFile` after `chooseAvatar` needs.
+   * The avatar it replaces is freed unless something else uses it.
+   */
+  async setAvatar(id: string, upload: MultipartUpload): Promise<UserResponse> {
+    const media = await this.media.storeUpload(id, 'avatar', upload);
+    const saved = await this.users.updateProfile(id, { avatarUrl: media.url });
+    if (!saved) {
+      // The account was erased meanwhile: the image it will never use goes too.
+      await this.media.free([media.id]);
+      throw new UserNotFoundError();
+    }
+    await this.media.freeReleased(saved.released);
+    return toUserResponse(saved.user);
   }
 }

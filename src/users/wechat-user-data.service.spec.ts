@@ -3,6 +3,7 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WechatCrypto, WechatOpenData } from '../wechat/wechat-crypto';
 import type { WechatPhoneService } from '../wechat/wechat-phone.service';
 import { SessionKeyStaleError, WechatApiError } from '../wechat/wechat.errors';
+import type { MediaService } from '../media/media.service';
 import type { UserEntity } from './entities/user.entity';
 import type { UsersRepository } from './users.repository';
 import type { UsersService } from './users.service';
@@ -42,20 +43,23 @@ describe(WechatUserDataService.name, () => {
   let repository: { applyWechatProfile: ReturnType<typeof vi.fn>; setPhone: ReturnType<typeof vi.fn> };
   let crypto: { decrypt: ReturnType<typeof vi.fn>; verifySignature: ReturnType<typeof vi.fn> };
   let phones: { getPhoneNumber: ReturnType<typeof vi.fn> };
+  let media: { freeReleased: ReturnType<typeof vi.fn> };
   let sut: WechatUserDataService;
   const saved = { ...user, createdAt: new Date(0), updatedAt: new Date(0) } as UserEntity;
 
   beforeAll(() => Logger.overrideLogger(false));
   beforeEach(() => {
     users = { getEntity: vi.fn().mockResolvedValue(user), sessionKeyOf: vi.fn().mockReturnValue('key') };
-    repository = { applyWechatProfile: vi.fn().mockResolvedValue(saved), setPhone: vi.fn().mockResolvedValue(saved) };
+    repository = { applyWechatProfile: vi.fn().mockResolvedValue({ user: saved, released: [] }), setPhone: vi.fn().mockResolvedValue(saved) };
     crypto = { decrypt: vi.fn(), verifySignature: vi.fn() };
     phones = { getPhoneNumber: vi.fn() };
+    media = { freeReleased: vi.fn().mockResolvedValue(undefined) };
     sut = new WechatUserDataService(
       users as unknown as UsersService,
       repository as unknown as UsersRepository,
       crypto as unknown as WechatCrypto,
       phones as unknown as WechatPhoneService,
+      media as unknown as MediaService,
     );
   });
 
@@ -86,6 +90,13 @@ describe(WechatUserDataService.name, () => {
     crypto.decrypt.mockReturnValue(data({ openId: 'o_1', nickName: 'x', unionId: 'un' }));
     await expect(sut.applyWechatProfile('u1', { encryptedData: 'e', iv: 'i' })).resolves.toMatchObject({ id: 'u1' });
     expect(repository.applyWechatProfile).toHaveBeenCalledWith('u1', { nickname: 'x', unionid: 'un' });
+  });
+
+  it('should free, after the write, an uploaded avatar that WeChat\'s avatar replaced', async () => {
+    crypto.decrypt.mockReturnValue(data({ openId: 'o_1', avatarUrl: 'https://thirdwx.qlogo.cn/mmopen/a/132' }));
+    repository.applyWechatProfile.mockResolvedValue({ user: saved, released: ['m1'] });
+    await sut.applyWechatProfile('u1', { encryptedData: 'e', iv: 'i' });
+    expect(media.freeReleased).toHaveBeenCalledWith(['m1']);
   });
 
   it('should set the phone from a code without touching the session_key', async () => {

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { MediaService } from '../media/media.service';
 import { WechatCrypto, WechatOpenData } from '../wechat/wechat-crypto';
 import { SessionKeyStaleError, WechatApiError } from '../wechat/wechat.errors';
 import { WechatPhoneService } from '../wechat/wechat-phone.service';
@@ -27,6 +28,7 @@ export class WechatUserDataService {
     private readonly repository: UsersRepository,
     private readonly crypto: WechatCrypto,
     private readonly phones: WechatPhoneService,
+    private readonly media: MediaService,
   ) {}
 
   /** Fills the profile from encryptedData of wx.getUserProfile, opened with the user's current session_key. */
@@ -40,9 +42,11 @@ export class WechatUserDataService {
       this.logger.warn(`decrypted WeChat profile names another openid than user ${user.id}`);
       throw new SessionKeyStaleError();
     }
-    const updated = await this.repository.applyWechatProfile(user.id, profileFieldsOf(data));
-    if (!updated) throw new UserNotFoundError();
-    return toUserResponse(updated);
+    const saved = await this.repository.applyWechatProfile(user.id, profileFieldsOf(data));
+    if (!saved) throw new UserNotFoundError();
+    // WeChat's avatar URL replaces an uploaded one, which goes unless something else uses it.
+    await this.media.freeReleased(saved.released);
+    return toUserResponse(saved.user);
   }
 
   /** Sets the phone from a getPhoneNumber code (through WeChat) or from the older encryptedData. */

@@ -1,6 +1,5 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { registeredRoutes } from '../../src/bootstrap';
 import { ensureAdminBuilt, expectClean, launchBrowser, openPage, screenshot, signIn, WatchedPage } from '../support/browser';
 import { insertAccount, insertGoods, signInAccount } from '../support/factories';
 import { pngImage } from '../support/images';
@@ -197,9 +196,7 @@ describe('staff console: goods', { timeout: 120_000 }, () => {
     await expectClean(watched);
   });
 
-  // Needs POST /api/media (the media issue): skipped until the route exists.
-  it('should upload a cover and gallery images with previews, and save them with the product', async (ctx) => {
-    if (!registeredRoutes(t.app).some((r) => r.method === 'POST' && r.url === '/api/media')) ctx.skip();
+  it('should upload a cover and gallery images with previews, and save them with the product', async () => {
     const { page } = watched;
     await signIn(page, t.url, 'alice', staff.password);
     await page.getByRole('link', { name: 'New product' }).click();

@@ -36,6 +36,11 @@ describe('operator CLI: create-admin', () => {
     expect(run.out.join('\n')).not.toContain('ops-password-1');
     const pair = await passwordLogin(t, 'ops', 'ops-password-1');
     expect(pair.user.role).toBe('admin');
+    // In the audit log as made by the system (no signed-in actor, no request).
+    const audit = await t.dataSource.query(`SELECT actor_id, action, target_id, changes, request_id FROM audit_log`);
+    expect(audit).toEqual([
+      { actor_id: null, action: 'user.create', target_id: pair.user.id, changes: { username: [null, 'ops'], role: [null, 'admin'] }, request_id: null },
+    ]);
   });
 
   it('should prompt twice when ADMIN_PASSWORD is unset, and refuse a mismatch', async () => {

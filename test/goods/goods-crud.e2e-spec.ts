@@ -3,7 +3,16 @@ import { signInAccount, TestAccount } from '../support/factories';
 import { openLockHolder, waitForLockWaiters } from '../support/locks';
 import { useTestApp } from '../support/test-app';
 
-const VALID = { name: '红富士苹果 5kg', price: 39.9, stock: 12, category: '水果', onSale: true, description: '脆甜', imageUrl: 'https://img.example.com/a.jpg' };
+const VALID = {
+  name: '红富士苹果 5kg',
+  price: 39.9,
+  stock: 12,
+  category: '水果',
+  onSale: true,
+  description: '脆甜',
+  imageUrl: 'https://img.example.com/a.jpg',
+  images: ['https://img.example.com/b.jpg', 'https://img.example.com/c.jpg'],
+};
 
 describe('goods CRUD', () => {
   const t = useTestApp();
@@ -81,7 +90,7 @@ describe('goods CRUD', () => {
   it('should apply the defaults: stock 0, on sale, empty optional fields', async () => {
     const res = await create({ name: '奶', price: 0 });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ name: '奶', price: 0, stock: 0, onSale: true, category: null, description: null, imageUrl: null, version: 1 });
+    expect(res.body).toMatchObject({ name: '奶', price: 0, stock: 0, onSale: true, category: null, description: null, imageUrl: null, images: [], version: 1 });
   });
 
   it('should round-trip prices exactly', async () => {
@@ -130,6 +139,13 @@ describe('goods CRUD', () => {
     ['a description of 5001 characters', { description: 'x'.repeat(5001) }],
     ['an imageUrl that is not http(s)', { imageUrl: 'javascript:alert(1)' }],
     ['an imageUrl that is no URL', { imageUrl: 'not a url' }],
+    ['10 images', { images: Array.from({ length: 10 }, (_, i) => `https://img.example.com/${i}.jpg`) }],
+    ['images null', { images: null }],
+    ['images that is not an array', { images: 'https://img.example.com/a.jpg' }],
+    ['an image that is not http(s)', { images: ['https://img.example.com/a.jpg', 'javascript:alert(1)'] }],
+    ['an image that is no URL', { images: ['not a url'] }],
+    ['an image that is not a string', { images: [42] }],
+    ['an image URL of 501 characters', { images: [`https://img.example.com/${'a'.repeat(477)}`] }],
     ['mass assignment of id', { id: '3b241101-e2bb-4255-8caf-4136c566a962' }],
     ['mass assignment of version', { version: 7 }],
     ['mass assignment of createdBy', { createdBy: '3b241101-e2bb-4255-8caf-4136c566a962' }],
@@ -139,6 +155,24 @@ describe('goods CRUD', () => {
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('VALIDATION_FAILED');
     expect(await count()).toBe(0);
+  });
+
+  it('should keep the gallery in order: 9 images at most, replaced whole by PATCH, [] empties it', async () => {
+    const nine = Array.from({ length: 9 }, (_, i) => `https://img.example.com/${i}.jpg`);
+    const created = await create({ name: '图', price: 1, images: nine });
+    expect(created.status).toBe(201);
+    expect(created.body.images).toEqual(nine);
+    const longest = `https://img.example.com/${'a'.repeat(476)}`;
+    expect(longest).toHaveLength(500);
+    const patched = await t.request('PATCH', `/api/goods/${created.body.id}`, { token: staff.token, body: { images: [nine[8], longest, nine[8]], version: 1 } });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ images: [nine[8], longest, nine[8]], version: 2 });
+    const listed = await t.request('GET', '/api/goods', { token: staff.token });
+    expect(listed.body.items[0].images).toEqual([nine[8], longest, nine[8]]);
+    const emptied = await t.request('PATCH', `/api/goods/${created.body.id}`, { token: staff.token, body: { images: [] } });
+    expect(emptied.body).toMatchObject({ images: [], version: 3 });
+    // The database keeps the cap too.
+    await expect(t.dataSource.query(`UPDATE goods SET images = $1::varchar[]`, [[...nine, nine[0]]])).rejects.toMatchObject({ driverError: { code: '23514' } });
   });
 
   it('should accept the longest name and description and a 120-character Chinese name', async () => {

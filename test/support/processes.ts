@@ -116,3 +116,17 @@ export function commandLine(pid: number): string {
     return '';
   }
 }
+
+/**
+ * Whether the process listening on `serverPort` has read everything the client on `clientPort`
+ * sent (the receive queue of the server's end of that connection is empty, in /proc/net/tcp):
+ * its HTTP parser has the bytes, so a request half sent is in progress there, not in a buffer.
+ */
+export function serverHasRead(serverPort: number, clientPort: number): boolean {
+  const hex = (port: number) => `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+    const [, local, remote, , queues] = line.trim().split(/\s+/);
+    if (local?.endsWith(hex(serverPort)) && remote?.endsWith(hex(clientPort))) return parseInt(queues.split(':')[1], 16) === 0;
+  }
+  return false;
+}

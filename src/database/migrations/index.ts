@@ -5,6 +5,7 @@ import { TypeormMetadata1763784300000 } from './1763784300000-typeorm-metadata';
 import { GoodsFilteredOrderIndexes1763784400000 } from './1763784400000-goods-filtered-order-indexes';
 import { Media1796180000000 } from './1796180000000-media';
 import { AuditLog1796183500000 } from './1796183500000-audit-log';
+import { GoodsImages1796187000000 } from './1796187000000-goods-images';
 
 /** Every migration in order. New ones are appended here (see README, "Migrations"). */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   GoodsFilteredOrderIndexes1763784400000,
   Media1796180000000,
   AuditLog1796183500000,
+  GoodsImages1796187000000,
 ];

@@ -1,16 +1,37 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsOptional, IsUrl, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsUrl, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { IsMoney } from '../money';
 import { IsText } from '../../common/validation/text';
 
 export const MAX_PRICE = '99999999.99';
 const MAX_STOCK = 2_147_483_647;
+/** The most gallery images a goods has (the migration's goods_images_check says so too). */
+export const MAX_IMAGES = 9;
 
 /** Present means validated; `null` is refused (the column is NOT NULL). */
 const present = ValidateIf((_o, value) => value !== undefined);
 /** Present and not `null` means validated; `null` clears the field. */
 const nullable = ValidateIf((_o, value) => value !== undefined && value !== null);
-const httpUrl = IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'imageUrl must be an http(s) URL' });
+const HTTP_URL = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
+const httpUrl = IsUrl(HTTP_URL, { message: 'imageUrl must be an http(s) URL' });
+
+/** The gallery: present means an array (not `null`) of at most 9 http(s) URLs of ≤ 500 characters. */
+function GalleryImages() {
+  return applyDecorators(
+    ApiPropertyOptional({
+      type: 'array',
+      items: { type: 'string', format: 'uri', minLength: 1, maxLength: 500 },
+      maxItems: MAX_IMAGES,
+      description: `The gallery beside the cover: 0–${MAX_IMAGES} http(s) URLs, in order (e.g. from POST /api/media with purpose=goods)`,
+    }) as PropertyDecorator,
+    present,
+    IsArray({ message: 'images must be an array of http(s) URLs' }),
+    ArrayMaxSize(MAX_IMAGES, { message: `images holds at most ${MAX_IMAGES} URLs` }),
+    IsUrl(HTTP_URL, { each: true, message: 'each of images must be an http(s) URL' }),
+    MaxLength(500, { each: true, message: 'each of images must be at most 500 characters' }),
+  );
+}
 
 /**
  * `POST /api/goods`. Any other property (`id`, `version`, `createdBy`, …) is a 400.
@@ -45,6 +66,9 @@ export class CreateGoodsDto {
   @ApiPropertyOptional({ type: String, format: 'uri', minLength: 1, maxLength: 500, nullable: true, description: 'http(s) URL' })
   @IsOptional() @nullable @IsText(1, 500) @httpUrl
   imageUrl?: string | null;
+
+  @GalleryImages()
+  images?: string[];
 }
 
 /** `PATCH /api/goods/:id`: any of the create fields, plus the `version` the client last saw. */
@@ -77,9 +101,12 @@ export class UpdateGoodsDto {
   @IsOptional() @nullable @IsText(1, 500) @httpUrl
   imageUrl?: string | null;
 
+  @GalleryImages()
+  images?: string[];
+
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_STOCK, description: 'When given and not the current version: 409 VERSION_CONFLICT, nothing changes' })
   @present @IsInt() @Min(1) @Max(MAX_STOCK)
   version?: number;
 }
 
-export const GOODS_FIELDS = ['name', 'price', 'stock', 'category', 'onSale', 'description', 'imageUrl'] as const;
+export const GOODS_FIELDS = ['name', 'price', 'stock', 'category', 'onSale', 'description', 'imageUrl', 'images'] as const;

@@ -10,7 +10,8 @@ export class GoodsResponse {
   @ApiProperty({ type: 'integer' }) stock: number;
   @ApiProperty({ type: String, nullable: true }) category: string | null;
   @ApiProperty() onSale: boolean;
-  @ApiProperty({ type: String, nullable: true }) imageUrl: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The cover' }) imageUrl: string | null;
+  @ApiProperty({ type: [String], description: 'The gallery, 0–9 URLs in order ([] when none)' }) images: string[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'user id' }) createdBy: string | null;
@@ -40,6 +41,7 @@ export function toGoodsResponse(goods: GoodsEntity): GoodsResponse {
     category: goods.category,
     onSale: goods.onSale,
     imageUrl: goods.imageUrl,
+    images: goods.images,
     createdAt: goods.createdAt.toISOString(),
     updatedAt: goods.updatedAt.toISOString(),
     createdBy: goods.createdBy,

@@ -12,6 +12,7 @@ import { UserEntity } from '../../users/entities/user.entity';
 @Check('goods_name_check', 'char_length(name) >= 1')
 @Check('goods_price_check', 'price >= 0')
 @Check('goods_stock_check', 'stock >= 0')
+@Check('goods_images_check', 'cardinality(images) <= 9')
 @Index('goods_name_grams_idx', { synchronize: false })
 @Index('goods_created_at_idx', { synchronize: false })
 @Index('goods_price_idx', { synchronize: false })
@@ -68,6 +69,10 @@ export class GoodsEntity {
 
   @Column({ name: 'image_url', type: 'varchar', length: 500, nullable: true })
   imageUrl: string | null;
+
+  /** The gallery beside the cover: 0–9 http(s) URLs, in the order shown. */
+  @Column({ type: 'varchar', length: 500, array: true, default: () => "'{}'" })
+  images: string[];
 
   @Column({ name: 'created_by', type: 'uuid', nullable: true })
   @ForeignKey(() => UserEntity, { name: 'goods_created_by_fkey', onDelete: 'SET NULL' })
