@@ -49,9 +49,11 @@ export class ReadPools implements OnApplicationShutdown {
         const result = await this.pool(target, settings).query(sql, params);
         return result.rows as T[];
       } catch (err) {
-        if (!target.replica || !CONNECTION_ERRORS.has((err as { code?: string }).code ?? '')) throw err;
+        // An error without a SQLSTATE is the connection's, not the query's ("Connection terminated unexpectedly").
+        const code = (err as { code?: string }).code;
+        if (!target.replica || (code !== undefined && !CONNECTION_ERRORS.has(code))) throw err;
         target.pausedUntil = this.clock.now() + REPLICA_PAUSE_MS;
-        this.logger.warn(`read replica #${this.targets.indexOf(target) + 1} did not answer (${(err as { code?: string }).code}); reading elsewhere for ${REPLICA_PAUSE_MS / 1000} s`);
+        this.logger.warn(`read replica #${this.targets.indexOf(target) + 1} did not answer (${code ?? (err as Error).message}); reading elsewhere for ${REPLICA_PAUSE_MS / 1000} s`);
       }
     }
     throw new Error('unreachable: the primary is always tried last');
