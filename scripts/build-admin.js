@@ -11,6 +11,7 @@ const source = join(root, 'admin');
 const out = join(root, 'dist', 'admin');
 const entry = join(out, 'index.html');
 
+/** The latest modification time of any file below dir (ms). */
 function newest(dir) {
   let latest = 0;
   for (const item of readdirSync(dir, { withFileTypes: true })) {
@@ -35,6 +36,6 @@ function buildAdmin() {
   cpSync(join(source, 'public', 'index.html'), entry);
 }
 
-module.exports = { adminIsStale, buildAdmin, adminDist: out };
+module.exports = { adminIsStale, buildAdmin, adminDist: out, newest };
 
 if (require.main === module) buildAdmin();

@@ -2,7 +2,7 @@
 // is missing or older than the sources, so a fresh clone starts with `npm install && npm start`.
 // Where there is nothing to build with (the production image: no src/, no TypeScript) and the
 // compiled app is there, it does nothing: the image runs what it was built with.
-const { existsSync, statSync, readdirSync, writeFileSync } = require('node:fs');
+const { existsSync, statSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { execFileSync } = require('node:child_process');
 
@@ -10,15 +10,6 @@ const root = join(__dirname, '..');
 const entry = join(root, 'dist', 'src', 'main.js');
 const stamp = join(root, 'dist', '.build-stamp');
 const sourceDir = join(root, 'src');
-
-function newest(dir) {
-  let latest = 0;
-  for (const item of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, item.name);
-    latest = Math.max(latest, item.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-  }
-  return latest;
-}
 
 function typescript() {
   try {
@@ -36,7 +27,7 @@ if (!tsc) {
 }
 
 // Only where there is something to build (never in the image).
-const { adminIsStale, buildAdmin } = require('./build-admin');
+const { adminIsStale, buildAdmin, newest } = require('./build-admin');
 const built = existsSync(entry) && existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
 const sources = Math.max(newest(sourceDir), newest(join(root, 'admin')), statSync(join(root, 'package.json')).mtimeMs);
 if (built < sources || adminIsStale()) {
