@@ -6,8 +6,12 @@ import { Browser, BrowserContext, chromium, ConsoleMessage, Page } from 'playwri
 import { expect } from 'vitest';
 
 const ROOT = resolve(__dirname, '..', '..');
-/** Where the browser tests write their screenshots (docs/admin-console.md shows some). */
-export const SCREENSHOTS = join(ROOT, 'docs', 'images');
+/**
+ * Where the browser tests write their screenshots: `.data/screenshots/` on every run (ignored
+ * by git), and docs/images (which docs/admin-console.md shows) with UPDATE_SCREENSHOTS=1, so an
+ * ordinary test run leaves the tree as it was.
+ */
+export const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'images') : join(ROOT, '.data', 'screenshots');
 
 const build = createRequire(__filename)(join(ROOT, 'scripts', 'build-admin.js')) as { adminIsStale(): boolean; buildAdmin(): void };
 
