@@ -1,12 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { insertGoods, signInAccount } from '../support/factories';
 import { launchExampleApp } from '../support/miniprogram/example-app';
-import { gate, ServerRequestLog, storedPair, until } from '../support/miniprogram/kit-harness';
+import { gate, storedPair, until, useKitServer } from '../support/miniprogram/kit-harness';
 import { png } from '../support/miniprogram/png';
-import { startTestApp, TestApp } from '../support/test-app';
 
 const LIST = 'pages/goods-list/index';
 const DETAIL = 'pages/goods-detail/index';
@@ -19,20 +18,7 @@ function goodsRows(names: string[]) {
 }
 
 describe('example mini program (miniprogram/) against the real server', () => {
-  let t: TestApp;
-  let server: ServerRequestLog;
-  beforeAll(async () => {
-    t = await startTestApp();
-    server = new ServerRequestLog(t);
-  });
-  beforeEach(async () => {
-    await t.reset();
-    server.clear();
-  });
-  afterAll(async () => {
-    server.stop();
-    await t.close();
-  });
+  const { t, server } = useKitServer();
 
   it('should log in at launch through the kit', async () => {
     const mp = await launchExampleApp(t, 'o_ex_launch');

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/auth/sessions.service';
 import { signInAccount } from '../support/factories';
 import { openLockHolder } from '../support/locks';
@@ -7,13 +7,12 @@ import {
   gate,
   phone,
   rejectionOf,
-  ServerRequestLog,
+  useKitServer,
   sessionOf,
   STORAGE_KEY,
   storedPair,
   until,
 } from '../support/miniprogram/kit-harness';
-import { startTestApp, TestApp } from '../support/test-app';
 
 const LOGIN = '/api/auth/wechat/login';
 const REFRESH = '/api/auth/refresh';
@@ -21,20 +20,7 @@ const ME = '/api/users/me';
 
 /** The mini program kit (miniprogram/utils/api.js) in a Node `wx` shim, against the real server. */
 describe('mini program kit: login, refresh and sessions', () => {
-  let t: TestApp;
-  let server: ServerRequestLog;
-  beforeAll(async () => {
-    t = await startTestApp();
-    server = new ServerRequestLog(t);
-  });
-  beforeEach(async () => {
-    await t.reset();
-    server.clear();
-  });
-  afterAll(async () => {
-    server.stop();
-    await t.close();
-  });
+  const { t, server } = useKitServer();
 
   it('should log in on first use: wx.login, one login call, the pair in storage, the bearer token on the next call', async () => {
     const p = phone(t, { openid: 'o_mp_first' });

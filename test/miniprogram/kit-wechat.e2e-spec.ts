@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { ThrottlerStorage } from '@nestjs/throttler';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { phone, rejectionOf, ServerRequestLog, storedPair } from '../support/miniprogram/kit-harness';
+import { afterEach, describe, expect, it } from 'vitest';
+import { phone, rejectionOf, storedPair, useKitServer } from '../support/miniprogram/kit-harness';
 import { ShimClock } from '../support/miniprogram/wx-shim';
-import { startTestApp, TestApp } from '../support/test-app';
+import { TestApp } from '../support/test-app';
 import { sealOpenData, watermark } from '../support/open-data';
 
 const LOGIN = '/api/auth/wechat/login';
@@ -21,20 +21,7 @@ function virtualClock(relief?: (ms: number) => void | Promise<void>) {
 }
 
 describe('mini program kit: reactions to WeChat and rate-limit codes', () => {
-  let t: TestApp;
-  let server: ServerRequestLog;
-  beforeAll(async () => {
-    t = await startTestApp();
-    server = new ServerRequestLog(t);
-  });
-  beforeEach(async () => {
-    await t.reset();
-    server.clear();
-  });
-  afterAll(async () => {
-    server.stop();
-    await t.close();
-  });
+  const { t, server } = useKitServer();
 
   describe('login codes', () => {
     it('should get a new code from wx.login and retry once when the code is spent (WECHAT_CODE_USED)', async () => {
@@ -212,21 +199,10 @@ describe('mini program kit: reactions to WeChat and rate-limit codes', () => {
 });
 
 describe('mini program kit: login rate limit (AUTH_RATE_LIMIT)', () => {
-  let t: TestApp;
-  let server: ServerRequestLog;
-  beforeAll(async () => {
-    t = await startTestApp({ env: { AUTH_RATE_LIMIT: '1' } });
-    server = new ServerRequestLog(t);
-  });
-  afterEach(async () => {
-    await t.reset();
-    server.clear();
+  const { t, server } = useKitServer({ env: { AUTH_RATE_LIMIT: '1' } });
+  afterEach(() => {
     // A new minute for the next test: what the limiter's own sweep does once the window has passed.
     evictAll(t);
-  });
-  afterAll(async () => {
-    server.stop();
-    await t.close();
   });
 
   function evictAll(app: TestApp, msFromNow = 61_000) {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodeJwt, signJwt } from '../jwt';
-import { TEST_JWT_SECRET, type TestApp } from '../test-app';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { TEST_JWT_SECRET, type TestApp, type TestAppOptions, useTestApp } from '../test-app';
 import { MiniprogramRuntime, type KitApi, type KitModule } from './runtime';
 import { ShimClock, WxShim } from './wx-shim';
 
@@ -147,4 +148,26 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<any> {
     return err;
   }
   throw new Error('expected the call to fail, but it succeeded');
+}
+
+/**
+ * The usual set-up of a kit test file: one test app (useTestApp) and a log of the requests it
+ * serves, emptied before each test.
+ */
+export function useKitServer(options: TestAppOptions = {}): { t: TestApp; server: ServerRequestLog } {
+  const t = useTestApp(options);
+  let log: ServerRequestLog | undefined;
+  beforeAll(() => {
+    log = new ServerRequestLog(t);
+  });
+  beforeEach(() => log!.clear());
+  afterAll(() => log?.stop());
+  const server = new Proxy({} as ServerRequestLog, {
+    get(_target, property) {
+      if (!log) throw new Error('the request log starts in beforeAll: use it inside tests and hooks');
+      const value = Reflect.get(log, property);
+      return typeof value === 'function' ? value.bind(log) : value;
+    },
+  });
+  return { t, server };
 }
