@@ -25,7 +25,7 @@ import {
   truncatedJpeg,
   webp,
 } from '../support/images';
-import { Driver, download, mediaRowCount, postMultipart, startMediaStore, TestMediaStore, uploadMedia } from '../support/media';
+import { Driver, download, mediaRowCount, postMultipart, uploadMedia, useMediaApp } from '../support/media';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /** Small, so the one-byte-over case stays cheap. */
@@ -34,22 +34,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The whole flow, once per storage driver: the S3 one against a real S3-protocol server in this process. */
 describe.each<Driver>(['local', 's3'])('media with the %s driver', (driver) => {
-  let store: TestMediaStore;
-  let t: TestApp;
+  const { t, store } = useMediaApp(driver, { MEDIA_MAX_BYTES: String(MAX_BYTES), MEDIA_UPLOAD_RATE_LIMIT: '1000' });
   let user: string;
   let staff: string;
-
-  beforeAll(async () => {
-    store = await startMediaStore(driver);
-    t = await startTestApp({ env: { ...store.env, MEDIA_MAX_BYTES: String(MAX_BYTES), MEDIA_UPLOAD_RATE_LIMIT: '1000' } });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await store?.close();
-  });
   beforeEach(async () => {
-    await t.reset();
-    await store.empty();
     user = (await t.login('o_media_user')).accessToken;
     staff = (await signInAccount(t, 'staff')).token;
   });

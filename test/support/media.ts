@@ -1,7 +1,8 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { HttpResponse, TestApp } from './test-app';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { type HttpResponse, lazyHandle, startTestApp, type TestApp } from './test-app';
 import { TestS3Server } from './s3-server';
 
 export type Driver = 'local' | 's3';
@@ -85,4 +86,26 @@ export async function download(url: string): Promise<{ status: number; headers: 
 export async function mediaRowCount(t: TestApp): Promise<number> {
   const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM media`);
   return n;
+}
+
+/**
+ * The set-up of a media test file: a store for this driver (an S3-protocol server in this
+ * process for `s3`), an app on it, and both emptied before each test.
+ */
+export function useMediaApp(driver: Driver, env: Record<string, string> = {}): { t: TestApp; store: TestMediaStore } {
+  let store: TestMediaStore | undefined;
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    store = await startMediaStore(driver);
+    app = await startTestApp({ env: { ...store.env, ...env } });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await store?.close();
+  });
+  beforeEach(async () => {
+    await app!.reset();
+    await store!.empty();
+  });
+  return { t: lazyHandle(() => app, 'the test app'), store: lazyHandle(() => store, 'the media store') };
 }

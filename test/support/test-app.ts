@@ -145,10 +145,20 @@ export function useTestApp(options: TestAppOptions = {}): TestApp {
   afterAll(async () => {
     await current?.close();
   });
-  return new Proxy({} as TestApp, {
+  return lazyHandle(() => current, 'the test app');
+}
+
+/**
+ * A stand-in for something a `beforeAll` creates, usable wherever the real one is once the hook
+ * has run (inside tests and later hooks): what the `use…()` set-up helpers return.
+ */
+export function lazyHandle<T extends object>(get: () => T | undefined, what: string): T {
+  return new Proxy({} as T, {
     get(_target, property) {
-      if (!current) throw new Error('the test app starts in beforeAll: use it inside tests and hooks');
-      return Reflect.get(current, property);
+      const value = get();
+      if (!value) throw new Error(`${what} starts in beforeAll: use it inside tests and hooks`);
+      const member = Reflect.get(value, property);
+      return typeof member === 'function' ? member.bind(value) : member;
     },
   });
 }

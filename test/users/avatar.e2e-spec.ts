@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { signInAccount } from '../support/factories';
 import { HTML_AS_PNG, jpegWithGpsAndOrientation, png, truncatedJpeg } from '../support/images';
-import { Driver, download, mediaRowCount, postMultipart, startMediaStore, TestMediaStore, uploadMedia } from '../support/media';
+import { Driver, download, mediaRowCount, postMultipart, startMediaStore, uploadMedia, useMediaApp } from '../support/media';
 import { loginWithKey, sealOpenData, watermark } from '../support/open-data';
 import { startTestApp, startTestAppForTest, TestApp } from '../support/test-app';
 
@@ -17,22 +17,10 @@ const uploadAvatar = (t: TestApp, token: string | undefined, data: Buffer, field
 
 /** The avatar flow end to end, once per storage driver (the S3 one against a real S3-protocol server in this process). */
 describe.each<Driver>(['local', 's3'])('POST /api/users/me/avatar with the %s driver', (driver) => {
-  let store: TestMediaStore;
-  let t: TestApp;
+  const { t, store } = useMediaApp(driver, { MEDIA_MAX_BYTES: String(MAX_BYTES), MEDIA_UPLOAD_RATE_LIMIT: '1000' });
   let token: string;
   let userId: string;
-
-  beforeAll(async () => {
-    store = await startMediaStore(driver);
-    t = await startTestApp({ env: { ...store.env, MEDIA_MAX_BYTES: String(MAX_BYTES), MEDIA_UPLOAD_RATE_LIMIT: '1000' } });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await store?.close();
-  });
   beforeEach(async () => {
-    await t.reset();
-    await store.empty();
     const pair = await t.login('o_avatar');
     token = pair.accessToken;
     userId = pair.user.id;

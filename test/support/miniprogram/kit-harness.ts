@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodeJwt, signJwt } from '../jwt';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { TEST_JWT_SECRET, type TestApp, type TestAppOptions, useTestApp } from '../test-app';
+import { lazyHandle, TEST_JWT_SECRET, type TestApp, type TestAppOptions, useTestApp } from '../test-app';
 import { MiniprogramRuntime, type KitApi, type KitModule } from './runtime';
 import { ShimClock, WxShim } from './wx-shim';
 
@@ -162,12 +162,6 @@ export function useKitServer(options: TestAppOptions = {}): { t: TestApp; server
   });
   beforeEach(() => log!.clear());
   afterAll(() => log?.stop());
-  const server = new Proxy({} as ServerRequestLog, {
-    get(_target, property) {
-      if (!log) throw new Error('the request log starts in beforeAll: use it inside tests and hooks');
-      const value = Reflect.get(log, property);
-      return typeof value === 'function' ? value.bind(log) : value;
-    },
-  });
+  const server = lazyHandle(() => log, 'the request log');
   return { t, server };
 }
