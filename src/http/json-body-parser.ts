@@ -10,6 +10,12 @@ export const MAX_JSON_DEPTH = 64;
 
 export class JsonTooDeepError extends domainError(400, 'VALIDATION_FAILED', `Request body is nested deeper than ${MAX_JSON_DEPTH} levels`) {}
 
+export class JsonLoneSurrogateError extends domainError(
+  400,
+  'VALIDATION_FAILED',
+  'Request body holds a string that is not valid Unicode (an unpaired \\uD800-\\uDFFF escape)',
+) {}
+
 const QUOTE = 0x22; // "
 const BACKSLASH = 0x5c; // \
 const OPEN_BRACE = 0x7b; // {
@@ -41,6 +47,46 @@ export function jsonNestsDeeperThan(text: string, max: number): boolean {
   return false;
 }
 
+const LOWER_U = 0x75; // u
+
+/** The UTF-16 code unit of the four hex digits at `i`, or -1. */
+function hexUnit(text: string, i: number): number {
+  const hex = text.slice(i, i + 4);
+  return /^[0-9a-fA-F]{4}$/.test(hex) ? parseInt(hex, 16) : -1;
+}
+
+/**
+ * Whether JSON text holds a `\uD800`–`\uDFFF` escape that is not half of a pair. Such a string
+ * is not Unicode: it cannot be stored (PostgreSQL is UTF-8) and it throws inside some validators
+ * (validator's isEmail calls encodeURI). Decoded bytes cannot produce one (invalid UTF-8 becomes
+ * U+FFFD), so only escapes are looked at, in one pass, escaped backslashes skipped.
+ */
+export function jsonHasLoneSurrogate(text: string): boolean {
+  let inString = false;
+  let pendingHigh = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!inString) {
+      if (c === QUOTE) inString = true;
+      continue;
+    }
+    if (c === BACKSLASH && text.charCodeAt(i + 1) === LOWER_U) {
+      const unit = hexUnit(text, i + 2);
+      i += 5;
+      const high = unit >= 0xd800 && unit <= 0xdbff;
+      const low = unit >= 0xdc00 && unit <= 0xdfff;
+      if (pendingHigh && !low) return true;
+      if (!pendingHigh && low) return true;
+      pendingHigh = high;
+      continue;
+    }
+    if (pendingHigh) return true;
+    if (c === BACKSLASH) i++;
+    else if (c === QUOTE) inString = false;
+  }
+  return pendingHigh;
+}
+
 /**
  * Makes `application/json` the only body Fastify parses (Fastify's own text/plain parser and
  * Nest's form parser are not registered: see bootstrap.ts), with Fastify's own JSON parser
@@ -53,6 +99,10 @@ export function registerJsonBodyParser(fastify: FastifyInstance, bodyLimit: numb
   fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (request, body, done) => {
     if (jsonNestsDeeperThan(body as string, MAX_JSON_DEPTH)) {
       done(new JsonTooDeepError(), undefined);
+      return;
+    }
+    if (jsonHasLoneSurrogate(body as string)) {
+      done(new JsonLoneSurrogateError(), undefined);
       return;
     }
     parseJson(request, body as string, done);

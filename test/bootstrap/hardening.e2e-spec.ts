@@ -87,6 +87,21 @@ describe('hostile bodies at the HTTP edge', () => {
     expectError(inString, 401, 'TOKEN_INVALID');
   });
 
+  it('should answer 400 for a string that is not Unicode (an unpaired surrogate escape), never a 500, and change nothing', async () => {
+    // Found by the fuzz test: validator's isEmail calls encodeURI, which throws on a lone surrogate.
+    const pair = await t.login('o_surrogate');
+    const before = (await t.request('GET', '/api/users/me', { token: pair.accessToken })).body;
+    for (const raw of ['{"email":"a\\udfffb@example.com"}', '{"nickname":"x\\ud800"}', '{"city":"\\udc00\\ud800"}']) {
+      const res = await t.request('PATCH', '/api/users/me', { token: pair.accessToken, rawBody: raw });
+      expect(res.status, raw).toBe(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+    }
+    const ok = await t.request('PATCH', '/api/users/me', { token: pair.accessToken, rawBody: '{"nickname":"\\ud83d\\ude00"}' });
+    expect(ok.status).toBe(200);
+    expect(ok.body.nickname).toBe('😀');
+    expect({ ...(await t.request('GET', '/api/users/me', { token: pair.accessToken })).body, nickname: before.nickname, updatedAt: before.updatedAt }).toEqual(before);
+  });
+
   it('should answer 415 UNSUPPORTED_MEDIA_TYPE for every body that is not JSON, on every body route, and change nothing', async () => {
     const staff = await signInAccount(t, 'admin');
     // What a route takes besides JSON (an upload route's multipart, with @AcceptBody()), as its OpenAPI operation says.
