@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { inject } from 'vitest';
-import { childPids, cleanEnv, commandLine, ensureBuilt, freePort, MAIN_JS, Spawned, spawnProcess, waitForStatus } from '../support/processes';
+import { childPids, killAll, cleanEnv, commandLine, ensureBuilt, freePort, MAIN_JS, Spawned, spawnProcess, waitForStatus } from '../support/processes';
 import { DatabaseProxy } from '../support/tcp-proxy';
 
 /** The app's connections, as PostgreSQL sees them (data-source-options.ts names them). */
@@ -24,13 +24,7 @@ describe('the server process', () => {
   const running: Spawned[] = [];
   beforeAll(() => ensureBuilt(), 180_000);
   afterEach(async () => {
-    for (const proc of running.splice(0)) {
-      if (proc.child.exitCode === null && proc.child.signalCode === null) {
-        for (const pid of childPids(proc.child.pid!)) process.kill(pid, 'SIGKILL');
-        proc.child.kill('SIGKILL');
-        await proc.exited;
-      }
-    }
+    await killAll(running);
   });
 
   const serverEnv = (port: number, extra: Record<string, string> = {}) =>

@@ -1,10 +1,9 @@
 import type { Server } from 'node:http';
-import { readFileSync } from 'node:fs';
 import { connect, Socket } from 'node:net';
 import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { defaultTimeouts } from '../../src/config/timeouts';
 import { closeGracefully } from '../../src/http/http-server';
-import { childPids, cleanEnv, ensureBuilt, freePort, MAIN_JS, Spawned, spawnProcess, waitForStatus } from '../support/processes';
+import { cleanEnv, ensureBuilt, freePort, killAll, MAIN_JS, serverHasRead, Spawned, spawnProcess, waitForStatus } from '../support/processes';
 import { startTestApp } from '../support/test-app';
 
 const STALLED_REQUEST = 'POST /api/auth/wechat/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"code":"a';
@@ -36,20 +35,6 @@ async function within<T>(ms: number, what: string, promise: Promise<T>): Promise
   } finally {
     clearTimeout(timer);
   }
-}
-
-/**
- * Whether the process behind `serverPort` has read all the client sent (the receive queue of
- * the server's end of the connection is empty, in /proc/net/tcp): its HTTP parser has the
- * request, so the connection is mid-request rather than idle.
- */
-function serverHasRead(serverPort: number, clientPort: number): boolean {
-  const hex = (port: number) => `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
-    const [, local, remote, , queues] = line.trim().split(/\s+/);
-    if (local?.endsWith(hex(serverPort)) && remote?.endsWith(hex(clientPort))) return parseInt(queues.split(':')[1], 16) === 0;
-  }
-  return false;
 }
 
 /** (This file's in-process app is its only one, so it owns the process's log stream.) */
@@ -101,13 +86,7 @@ describe('SIGTERM with a stalled client, the real process', () => {
   const running: Spawned[] = [];
   beforeAll(() => ensureBuilt(), 180_000);
   afterEach(async () => {
-    for (const proc of running.splice(0)) {
-      if (proc.child.exitCode === null && proc.child.signalCode === null) {
-        for (const pid of childPids(proc.child.pid!)) process.kill(pid, 'SIGKILL');
-        proc.child.kill('SIGKILL');
-        await proc.exited;
-      }
-    }
+    await killAll(running);
   });
 
   it('should close the stalled connection at the end of the grace and exit 0', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { childPids, cleanEnv, commandLine, freePort, ROOT, Spawned, spawnProcess, waitForStatus } from '../support/processes';
+import { childPids, killAll, cleanEnv, commandLine, freePort, ROOT, Spawned, spawnProcess, waitForStatus } from '../support/processes';
 import { argOf, copyOf, Dockerfile, DOCKERFILE, execForm, Instruction, readDockerfile } from './deploy-files';
 
 /**
@@ -87,13 +87,7 @@ describe('the production image (Dockerfile)', () => {
       app = join(work, 'runtime', 'app');
     }, 240_000);
     afterEach(async () => {
-      for (const proc of running.splice(0)) {
-        if (proc.child.exitCode === null && proc.child.signalCode === null) {
-          for (const pid of childPids(proc.child.pid!)) process.kill(pid, 'SIGKILL');
-          proc.child.kill('SIGKILL');
-          await proc.exited;
-        }
-      }
+      await killAll(running);
     });
     afterAll(async () => {
       await db.query(`DELETE FROM users WHERE username = 'image-admin'`).catch(() => undefined);

@@ -6,7 +6,7 @@ import { PRINCIPAL_FORGET_CHANNEL } from '../../src/auth/principal-broadcast';
 import { PRINCIPAL_TTL_MS } from '../../src/auth/principal-cache';
 import { FakeWechatServer } from '../support/fake-wechat.server';
 import { FaultyProxy } from '../support/faulty-proxy';
-import { childPids, cleanEnv, ensureBuilt, freePort, MAIN_JS, Spawned, spawnProcess, waitForStatus } from '../support/processes';
+import { cleanEnv, ensureBuilt, freePort, killIfRunning, MAIN_JS, Spawned, spawnProcess, waitForStatus } from '../support/processes';
 import { TEST_APPID, TEST_JWT_SECRET, TEST_WECHAT_SECRET } from '../support/test-app';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -128,11 +128,7 @@ describe('two instances sharing Redis', () => {
       if (proc && proc.child.exitCode === null && proc.child.signalCode === null) {
         proc.child.kill('SIGTERM');
         const exited = await Promise.race([proc.exited, new Promise((r) => setTimeout(() => r(null), 10_000))]);
-        if (!exited) {
-          for (const pid of childPids(proc.child.pid!)) process.kill(pid, 'SIGKILL');
-          proc.child.kill('SIGKILL');
-          await proc.exited;
-        }
+        if (!exited) await killIfRunning(proc);
       }
     }
     await proxy.close();

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MIGRATIONS } from '../../src/database/migrations';
-import { childPids, cleanEnv, ensureBuilt, freePort, MAIN_JS, ROOT, Spawned, spawnProcess, waitForStatus } from '../support/processes';
+import { killAll, cleanEnv, ensureBuilt, freePort, MAIN_JS, ROOT, Spawned, spawnProcess, waitForStatus } from '../support/processes';
 
 const CLI_JS = resolve(ROOT, 'dist', 'src', 'cli.js');
 /** The names the migrations table records (TypeORM: the class's `name`, else the class name), in order. */
@@ -145,13 +145,7 @@ describe('migrations across processes', () => {
     return { code, output: proc.output() };
   }
   async function stopAll(): Promise<void> {
-    for (const proc of running.splice(0)) {
-      if (proc.child.exitCode === null && proc.child.signalCode === null) {
-        for (const pid of childPids(proc.child.pid!)) process.kill(pid, 'SIGKILL');
-        proc.child.kill('SIGKILL');
-        await proc.exited;
-      }
-    }
+    await killAll(running);
   }
 
   beforeAll(async () => {

@@ -130,3 +130,16 @@ export function serverHasRead(serverPort: number, clientPort: number): boolean {
   }
   return false;
 }
+
+/** Kills a spawned process that is still running, and its children (npm start's server), and waits for it. */
+export async function killIfRunning(proc: Spawned): Promise<void> {
+  if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
+  for (const pid of childPids(proc.child.pid!)) process.kill(pid, 'SIGKILL');
+  proc.child.kill('SIGKILL');
+  await proc.exited;
+}
+
+/** Kills every process of the list that is still running, and empties it. */
+export async function killAll(running: Spawned[]): Promise<void> {
+  for (const proc of running.splice(0)) await killIfRunning(proc);
+}
