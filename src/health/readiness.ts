@@ -7,13 +7,13 @@ import { Injectable } from '@nestjs/common';
  */
 @Injectable()
 export class Readiness {
-  private drainingSince: number | null = null;
+  private isDraining = false;
 
-  drain(now = Date.now()): void {
-    this.drainingSince ??= now;
+  drain(): void {
+    this.isDraining = true;
   }
 
   get draining(): boolean {
-    return this.drainingSince !== null;
+    return this.isDraining;
   }
 }
