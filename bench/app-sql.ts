@@ -55,7 +55,12 @@ export function planList(
   return { countFirst: false, plan: choice.plan(knownOverCap) };
 }
 
-/** After a count-first: walk the ordering index when the search matches more than the cap. */
+/**
+ * After a count-first: `walk` when the search matches more than the cap, else `indexed`.
+ * chooseReadPlan answers the same where it counts first (`walk` over the cap; under it
+ * `indexed`, or `collect` for a search by name, which buildListQuery reads as `indexed`
+ * there), so both servers run the same statement.
+ */
 export function planAfterCount(count: number): ReadPlan {
   return count > MAX_OFFSET_ROWS ? 'walk' : 'indexed';
 }

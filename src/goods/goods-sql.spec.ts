@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GoodsOrdering } from './dto/list-goods.query';
 import type { GoodsFilter, PagePosition } from './goods-cursor';
-import { buildCountQuery, buildListQuery, chooseReadPlan, isSingleGram, PLANNER_SETTINGS, ReadPlan } from './goods-sql';
+import { buildCountQuery, buildListQuery, chooseReadPlan, isSingleGram, ReadPlan, WALK_BUDGET } from './goods-sql';
 
 const FIRST: PagePosition = { offset: 0 };
 const CURSOR: PagePosition = { after: { value: '2026-01-01T00:00:00.000000Z', id: '00000000-0000-4000-8000-000000000000' } };
@@ -13,12 +13,52 @@ function planOf(filter: GoodsFilter, ordering: GoodsOrdering, position: PagePosi
 
 describe('goods SQL', () => {
   describe(chooseReadPlan.name, () => {
-    it('should walk the ordering index for a multi-gram search over the cap near the start of the list, and count it first', () => {
+    it('should read a page of a search alone by createdAt in one statement that walks, then collects, without waiting for the count', () => {
+      for (const search of ['奶', '苹果', '三文鱼', 'choc']) {
+        for (const ordering of ['-createdAt', 'createdAt'] as const) {
+          for (const position of [FIRST, { offset: 1000 }, CURSOR]) {
+            const label = `${search} ${ordering} ${JSON.stringify(position)}`;
+            expect(chooseReadPlan({ search }, ordering, position).dependsOnCount, label).toBe(false);
+            for (const overCap of [true, false]) expect(planOf({ search }, ordering, position, overCap), label).toBe('indexed');
+            const query = buildListQuery({ search }, ordering, position, 21);
+            expect(query.sql, label).toMatch(/^WITH walked AS MATERIALIZED .* matched AS MATERIALIZED .* picked AS /);
+            expect(query.params, label).toContain(WALK_BUDGET.createdAt);
+            expect(query.plan, label).toBe('indexed');
+          }
+        }
+      }
+    });
+
+    it('should count a search alone by name first, walk it when over the cap and collect it when not', () => {
+      for (const search of ['奶', '苹果', '三文鱼']) {
+        for (const ordering of ['name', '-name'] as const) {
+          const label = `${search} ${ordering}`;
+          expect(chooseReadPlan({ search }, ordering, FIRST).dependsOnCount, label).toBe(true);
+          expect(planOf({ search }, ordering, FIRST, true), label).toBe('walk');
+          expect(planOf({ search }, ordering, FIRST, false), label).toBe('collect');
+          const walked = buildListQuery({ search }, ordering, FIRST, 21, 'walk');
+          expect(walked.sql, label).toMatch(/^WITH walked AS MATERIALIZED /);
+          expect(walked.params, label).toContain(WALK_BUDGET.nameOverCap);
+          expect(walked.plan, label).toBe('indexed');
+          // Under the cap: collected; bench/app-sql.ts's planAfterCount says `indexed` for it, which reads the same.
+          for (const plan of ['collect', 'indexed'] as const) {
+            const collected = buildListQuery({ search }, ordering, FIRST, 21, plan);
+            expect(collected.sql, label).toMatch(/^WITH matched AS MATERIALIZED /);
+            expect(collected.sql, label).not.toContain('walked');
+            expect(collected.plan, label).toBe('collect');
+          }
+        }
+      }
+    });
+
+    it('should walk the ordering index for a multi-gram search over the cap near the start of the list by price or stock, and count it first', () => {
       for (const position of [FIRST, { offset: 1000 }, CURSOR]) {
-        expect(chooseReadPlan({ search: '三文鱼' }, '-createdAt', position).dependsOnCount, JSON.stringify(position)).toBe(true);
-        expect(planOf({ search: '三文鱼' }, '-createdAt', position, true)).toBe('walk');
-        expect(planOf({ search: '三文鱼' }, 'price', position, true)).toBe('walk');
-        expect(planOf({ search: '三文鱼' }, '-createdAt', position, false)).toBe('indexed');
+        expect(chooseReadPlan({ search: '三文鱼' }, '-price', position).dependsOnCount, JSON.stringify(position)).toBe(true);
+        expect(planOf({ search: '三文鱼' }, '-price', position, true)).toBe('walk');
+        expect(planOf({ search: '三文鱼' }, 'stock', position, true)).toBe('walk');
+        expect(planOf({ search: '三文鱼' }, '-price', position, false)).toBe('indexed');
+        // With another filter, by createdAt too.
+        expect(planOf({ search: '三文鱼', onSale: true }, '-createdAt', position, true)).toBe('walk');
       }
     });
 
@@ -34,11 +74,11 @@ describe('goods SQL', () => {
       }
     });
 
-    it('should collect and sort the matches of a search ordered by name', () => {
-      for (const search of ['奶', '苹果', '三文鱼']) {
+    it('should collect and sort the matches of a search ordered by name with other filters', () => {
+      for (const filter of [{ search: '奶', onSale: true }, { search: '三文鱼', category: '水产' }]) {
         for (const ordering of ['name', '-name'] as const) {
-          expect(chooseReadPlan({ search }, ordering, FIRST).dependsOnCount, `${search} ${ordering}`).toBe(false);
-          for (const overCap of [true, false]) expect(planOf({ search }, ordering, FIRST, overCap), `${search} ${ordering}`).toBe('collect');
+          expect(chooseReadPlan(filter, ordering, FIRST).dependsOnCount, `${JSON.stringify(filter)} ${ordering}`).toBe(false);
+          for (const overCap of [true, false]) expect(planOf(filter, ordering, FIRST, overCap), `${JSON.stringify(filter)} ${ordering}`).toBe('collect');
         }
       }
     });
@@ -72,6 +112,27 @@ describe('goods SQL', () => {
       expect(query.params).toEqual(['10%_', '10\\%\\_', "x'; DROP TABLE goods;--", 21, 40]);
       expect(query.sql).toMatch(/ORDER BY goods\.price DESC, goods\.id DESC LIMIT \$4 OFFSET \$5$/);
       expect(query.plan).toBe('walk');
+    });
+
+    it('should skip the rows before an offset page in the ordering index alone, then read the page by id', () => {
+      for (const filter of [{}, { category: '乳品' }, { onSale: false }] as GoodsFilter[]) {
+        const query = buildListQuery(filter, '-createdAt', { offset: 980 }, 21);
+        expect(query.sql, JSON.stringify(filter)).toMatch(
+          /FROM goods JOIN \(SELECT id FROM goods( WHERE [^)]*)? ORDER BY created_at DESC, id DESC LIMIT \$\d+ OFFSET \$\d+\) page USING \(id\) ORDER BY goods\.created_at DESC, goods\.id DESC$/,
+        );
+        expect(query.params.slice(-2)).toEqual([21, 980]);
+      }
+      // The first page, and filters the index cannot test, read the table directly.
+      expect(buildListQuery({}, '-createdAt', FIRST, 21).sql).not.toContain('JOIN');
+      expect(buildListQuery({ minPrice: '1' }, '-createdAt', { offset: 980 }, 21).sql).not.toContain('JOIN');
+      expect(buildListQuery({ category: '乳品', onSale: true }, '-createdAt', { offset: 980 }, 21).sql).not.toContain('JOIN');
+    });
+
+    it('should test a term of Han characters, digits and spaces without lower-casing every name', () => {
+      expect(buildListQuery({ search: '牛奶 2' }, '-createdAt', FIRST, 21).sql).toContain(`w WHERE name LIKE '%' || $`);
+      for (const search of ['milk', 'Milk 牛奶', 'İ奶']) {
+        expect(buildListQuery({ search }, '-createdAt', FIRST, 21).sql, search).toContain(`w WHERE lower(name) LIKE '%' || lower($`);
+      }
     });
 
     it('should start a cursor page right after its keyset', () => {

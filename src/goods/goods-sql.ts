@@ -64,11 +64,30 @@ export function setLocalStatements(plan: ReadPlan): string {
 const SHALLOW_OFFSET = 1000;
 
 /**
- * Which plan reads a page. Ordered by name, a search collects its matches and sorts them.
- * A multi-gram search the planner cannot size is walked when it matches more than the
- * count cap and the page is near the start of the list (`dependsOnCount`: unless the
- * filter is known to be over the cap, the count runs first and the page after it).
- * Anything else is `indexed`.
+ * How many index entries a search page walks along its ordering index (reading the name from
+ * the index itself) before it gives up and collects its matches through the bigram index
+ * instead. By `createdAt` a term's matches are spread along the index the way they were added,
+ * so one in 500 names (2,000 matches in a million) is found within ~10,000 entries, and a
+ * rarer term costs those entries (a few ms) plus collecting its few matches. By name they
+ * are not spread evenly (names holding a word sit together, behind the brands that sort
+ * first): a term is walked only when its count is over the cap, and further.
+ */
+export const WALK_BUDGET = { createdAt: 10_000, nameOverCap: 50_000 };
+
+/**
+ * Which plan reads a page.
+ * - A search alone, ordered by `createdAt` or `name`, near the start of the list: walked
+ *   along the ordering index (index-only: the name is in the index) up to a budget, falling
+ *   back to collecting its matches (`buildListQuery` builds both into one statement, read
+ *   with `indexed`'s settings). By name the count runs first: over the cap the walk's budget
+ *   is WALK_BUDGET.nameOverCap, under it the matches are collected (`collect`) at once.
+ * - A multi-gram search the planner cannot size, ordered by price or stock, is walked when it
+ *   matches more than the count cap and the page is near the start of the list
+ *   (`dependsOnCount`: unless the filter is known to be over the cap, the count runs first and
+ *   the page after it); ordered by name with other filters, it is collected.
+ * - Anything else is `indexed`.
+ * Where the count runs first, the plan is `walk` over the cap and `indexed` or `collect` under
+ * it, which `buildListQuery` reads alike (bench/app-sql.ts's planAfterCount relies on it).
  */
 export function chooseReadPlan(
   filter: GoodsFilter,
@@ -76,12 +95,23 @@ export function chooseReadPlan(
   position: PagePosition,
 ): { dependsOnCount: boolean; plan(overCap: boolean): ReadPlan } {
   const byName = ordering === 'name' || ordering === '-name';
-  const multiGram = filter.search !== undefined && !isSingleGram(filter.search) && filter.category === undefined && !byName;
   const shallow = position.after !== undefined || (position.offset ?? 0) <= SHALLOW_OFFSET;
+  if (isAdaptiveSearch(filter, ordering, position)) {
+    return { dependsOnCount: byName, plan: (overCap) => (byName ? (overCap ? 'walk' : 'collect') : 'indexed') };
+  }
+  const multiGram = filter.search !== undefined && !isSingleGram(filter.search) && filter.category === undefined && !byName;
   return {
     dependsOnCount: multiGram && shallow,
     plan: (overCap) => (multiGram && shallow && overCap ? 'walk' : filter.search !== undefined && byName ? 'collect' : 'indexed'),
   };
+}
+
+/** A search and nothing else, ordered by createdAt or name, near the start of the list: one statement walks, then collects if it must. */
+function isAdaptiveSearch(filter: GoodsFilter, ordering: GoodsOrdering, position: PagePosition): boolean {
+  const column = ordering.replace(/^-/, '');
+  const onlySearch = Object.entries(filter).every(([name, value]) => name === 'search' || value === undefined);
+  const shallow = position.after !== undefined || (position.offset ?? 0) <= SHALLOW_OFFSET;
+  return filter.search !== undefined && onlySearch && shallow && (column === 'createdAt' || column === 'name');
 }
 
 export interface SqlQuery {
@@ -118,8 +148,22 @@ export function isSingleGram(term: string): boolean {
   return length <= 2 && [...term.toLowerCase()].length === length;
 }
 
+/**
+ * Whether lower-casing the name cannot change whether it holds `term`: the term is only Han
+ * characters, digits and spaces, which no other character lower-cases to and which lower-case
+ * to themselves. Then `name LIKE` tests what `lower(name) LIKE` would, without lower-casing
+ * every name a walk passes (about half its cost per entry).
+ */
+function caseless(term: string): boolean {
+  return /^[\p{Script=Han}0-9 ]+$/u.test(term);
+}
+
 /** The list query: filters, keyset or offset, ORDER BY the ordering column then id, LIMIT; each row with its `sort_key`. */
 export function buildListQuery(filter: GoodsFilter, ordering: GoodsOrdering, position: PagePosition, limit: number, plan: ReadPlan = 'indexed'): SqlQuery {
+  if (isAdaptiveSearch(filter, ordering, position)) {
+    const byName = ordering.replace(/^-/, '') === 'name';
+    return buildSearchPageQuery(filter.search!, ordering, position, limit, byName ? (plan === 'walk' ? WALK_BUDGET.nameOverCap : 0) : WALK_BUDGET.createdAt);
+  }
   const params: unknown[] = [];
   const where = whereClause(filter, params);
   const descending = ordering.startsWith('-');
@@ -130,9 +174,20 @@ export function buildListQuery(filter: GoodsFilter, ordering: GoodsOrdering, pos
     // A row comparison the (column, id) index answers directly: the page starts right after the last row seen.
     where.push(`(${column}, id) ${descending ? '<' : '>'} ($${params.length - 1}::${type}, $${params.length}::uuid)`);
   }
+  const whereSql = where.length ? ` WHERE ${where.join(' AND ')}` : '';
+  const indexOnly = filter.search === undefined && filter.minPrice === undefined && filter.maxPrice === undefined && !(filter.category !== undefined && filter.onSale !== undefined);
+  if (position.offset && indexOnly) {
+    // A deferred join: the skipped rows are read from the (filter, column, id) index alone
+    // (index-only, no heap visit), and only the page's rows from the table, by id.
+    params.push(limit, position.offset);
+    const sql =
+      `SELECT ${GOODS_COLUMNS}, ${key} AS sort_key FROM goods JOIN ` +
+      `(SELECT id FROM goods${whereSql} ORDER BY ${column} ${dir}, id ${dir} LIMIT $${params.length - 1} OFFSET $${params.length}) page USING (id) ` +
+      `ORDER BY goods.${column} ${dir}, goods.id ${dir}`;
+    return { sql, params, plan };
+  }
   params.push(limit);
-  let sql = `SELECT ${GOODS_COLUMNS}, ${key} AS sort_key FROM goods`;
-  if (where.length) sql += ` WHERE ${where.join(' AND ')}`;
+  let sql = `SELECT ${GOODS_COLUMNS}, ${key} AS sort_key FROM goods${whereSql}`;
   // Qualified: a bare `price` in ORDER BY would name the output column `price::text AS price`.
   sql += ` ORDER BY goods.${column} ${dir}, goods.id ${dir} LIMIT $${params.length}`;
   if (position.offset) {
@@ -140,6 +195,58 @@ export function buildListQuery(filter: GoodsFilter, ordering: GoodsOrdering, pos
     sql += ` OFFSET $${params.length}`;
   }
   return { sql, params, plan };
+}
+
+/**
+ * A page of a search alone, ordered by createdAt or name, in one statement:
+ * - `walked`: the first `budget` entries of the ordering index, read index-only (the name is
+ *   in the index: `(created_at, id) INCLUDE (name)`, `(name, id)`), filtered by the name,
+ *   stopping at the page's last row. A common term fills the page within a few hundred entries.
+ * - `matched`: only when the walk did not fill the page (a rare term, or names clustered
+ *   further along the index): every match, collected through the bigram index.
+ * - the page's rows are then read by id.
+ * Runs under `indexed`'s settings (no sequential scan; the walk and the collect each take the
+ * only plan their shape allows).
+ */
+function buildSearchPageQuery(search: string, ordering: GoodsOrdering, position: PagePosition, limit: number, budget: number): SqlQuery {
+  const params: unknown[] = [];
+  const add = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const descending = ordering.startsWith('-');
+  const { column, type, key } = ORDER_COLUMNS[ordering.replace(/^-/, '')];
+  const dir = descending ? 'DESC' : 'ASC';
+  // The LIKE's pattern is bound on first use (an unused parameter has no type PostgreSQL can infer).
+  let pattern: string | undefined;
+  const like = () => {
+    pattern ??= add(escapeLike(search));
+    return caseless(search) ? `name LIKE '%' || ${pattern} || '%'` : `lower(name) LIKE '%' || lower(${pattern}) || '%'`;
+  };
+  const grams = `name_grams @> goods_search_grams(${add(search)})${isSingleGram(search) ? '' : ` AND ${like()}`}`;
+  const after = position.after
+    ? ` AND (${column}, id) ${descending ? '<' : '>'} (${add(position.after.value)}::${type}, ${add(position.after.id)}::uuid)`
+    : '';
+  const offset = position.offset ?? 0;
+  const page = (from: string) =>
+    `SELECT ${GOODS_COLUMNS}, ${key} AS sort_key FROM goods JOIN ` +
+    `(SELECT id, k FROM ${from} ORDER BY k ${dir}, id ${dir} LIMIT ${add(limit)} OFFSET ${add(offset)}) page USING (id) ` +
+    `ORDER BY goods.${column} ${dir}, goods.id ${dir}`;
+  const matched = `matched AS MATERIALIZED (SELECT id, ${column} AS k FROM goods WHERE ${grams}${after})`;
+  if (budget === 0) {
+    // Nothing to walk: collect (through the bigram index alone, under `collect`'s settings) and sort.
+    return { sql: `WITH ${matched} ${page('matched')}`, params, plan: 'collect' };
+  }
+  const need = add(limit + offset);
+  const walked =
+    `walked AS MATERIALIZED (SELECT id, ${column} AS k FROM (SELECT id, ${column === 'name' ? 'name' : `${column}, name`} FROM goods WHERE true${after} ` +
+    `ORDER BY ${column} ${dir}, id ${dir} LIMIT ${add(budget)}) w WHERE ${like()} LIMIT ${need})`;
+  // The walk's rows when it found the page's last row, else every match; the other branch never runs.
+  const picked =
+    `picked AS (SELECT id, k FROM walked WHERE (SELECT count(id) FROM walked) >= ${need} ` +
+    `UNION ALL SELECT id, k FROM matched WHERE (SELECT count(id) FROM walked) < ${need})`;
+  const sql = `WITH ${walked}, ${matched}, ${picked} ${page('picked')}`;
+  return { sql, params, plan: 'indexed' };
 }
 
 /** Counts matches up to `cap` and no further, so a count never costs a scan of the whole table. */

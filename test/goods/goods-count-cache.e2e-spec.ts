@@ -74,7 +74,7 @@ describe('goods count cache (GOODS_COUNT_CACHE_SECONDS)', () => {
       const query = pools.query.bind(pools);
       recorder = vi.spyOn(pools, 'query').mockImplementation((settings, sql, params) => {
         const plan = (Object.keys(PLANNER_SETTINGS) as ReadPlan[]).find((p) => PLANNER_SETTINGS[p] === settings);
-        requests[requests.length - 1]?.push(`${sql.includes('count(*)') ? 'count' : 'page'} ${plan}`);
+        requests[requests.length - 1]?.push(`${sql.startsWith('SELECT count(*)') ? 'count' : 'page'} ${plan}`);
         return query(settings, sql, params);
       });
       return requests;
@@ -85,32 +85,36 @@ describe('goods count cache (GOODS_COUNT_CACHE_SECONDS)', () => {
       return { body, reads: requests[requests.length - 1].sort() };
     };
 
-    it('should count a multi-gram search first and walk it when it matches more than the cap, then walk it without counting', async () => {
+    it('should read a search by createdAt in one statement (walk, else collect) beside its count, then without counting once over the cap', async () => {
       const requests = recordReads();
       const search = `&search=${encodeURIComponent(EVERY_NAME)}`;
       const first = await readsOf(requests, search);
-      expect(first.reads).toEqual(['count indexed', 'page walk']);
+      expect(first.reads).toEqual(['count indexed', 'page indexed']);
       expect(first.body).toMatchObject({ total: 10000, totalExact: false, items: [{ name: expect.stringContaining(EVERY_NAME) }] });
 
       const next = await readsOf(requests, `${search}&cursor=${first.body.nextCursor}`);
-      expect(next.reads).toEqual(['page walk']);
+      expect(next.reads).toEqual(['page indexed']);
       expect(next.body).toMatchObject({ total: 10000, totalExact: false, page: null });
       // Same created_at for all: ordered by id, descending, and the cursor page continues after the first.
       expect(next.body.items[0].id < first.body.items[0].id).toBe(true);
 
       // A deep page is read by index.
       expect((await readsOf(requests, `${search}&page=2000`)).reads).toEqual(['page indexed']);
-      // Ordered by name: collected (the count is still remembered).
-      expect((await readsOf(requests, `${search}&ordering=name`)).reads).toEqual(['page collect']);
-      // A search the planner sizes (two characters): read by index, counted alongside.
+      // Ordered by name and known over the cap: walked along the name index, not counted again.
+      expect((await readsOf(requests, `${search}&ordering=name`)).reads).toEqual(['page indexed']);
+      // Ordered by price, a multi-gram term over the cap is walked (with no bitmap).
+      expect((await readsOf(requests, `${search}&ordering=price`)).reads).toEqual(['page walk']);
       expect((await readsOf(requests, `&search=${encodeURIComponent('牛奶')}`)).reads).toEqual(['count indexed', 'page indexed']);
     });
 
-    it('should read a multi-gram search by index when it matches no more than the cap', async () => {
+    it('should count a search by name first, and collect it when it matches no more than the cap', async () => {
       const requests = recordReads();
-      const few = await readsOf(requests, `&search=${encodeURIComponent(`${EVERY_NAME}10`)}`);
-      expect(few.reads).toEqual(['count indexed', 'page indexed']);
-      expect(few.body).toMatchObject({ total: 162, totalExact: true });
+      const few = await readsOf(requests, `&search=${encodeURIComponent(`${EVERY_NAME}10`)}&ordering=name`);
+      expect(few.reads).toEqual(['count indexed', 'page collect']);
+      expect(few.body).toMatchObject({ total: 162, totalExact: true, items: [{ name: `${EVERY_NAME}10` }] });
+      const many = await readsOf(requests, `&search=${encodeURIComponent(EVERY_NAME)}&ordering=-name`);
+      expect(many.reads).toEqual(['count indexed', 'page indexed']);
+      expect(many.body).toMatchObject({ total: 10000, totalExact: false, items: [{ name: `${EVERY_NAME}9999` }] });
     });
   });
 });

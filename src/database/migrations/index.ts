@@ -6,6 +6,7 @@ import { GoodsFilteredOrderIndexes1763784400000 } from './1763784400000-goods-fi
 import { Media1796180000000 } from './1796180000000-media';
 import { AuditLog1796183500000 } from './1796183500000-audit-log';
 import { GoodsImages1796187000000 } from './1796187000000-goods-images';
+import { GoodsCreatedAtNameIndex1796190000000 } from './1796190000000-goods-created-at-name-index';
 
 /** Every migration in order. New ones are appended here (see README, "Migrations"). */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Media1796180000000,
   AuditLog1796183500000,
   GoodsImages1796187000000,
+  GoodsCreatedAtNameIndex1796190000000,
 ];
