@@ -1,7 +1,6 @@
 import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
-import type { DestinationStream } from 'pino';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import type { Clock } from './common/clock';
@@ -12,15 +11,12 @@ import { AppConfigModule } from './config/app-config.module';
 import { DatabaseModule } from './database/database.module';
 import { GoodsModule } from './goods/goods.module';
 import { HealthModule } from './health/health.module';
-import { LoggingModule } from './logging/logging.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { MediaModule } from './media/media.module';
 import { UsersModule } from './users/users.module';
 import { WechatModule } from './wechat/wechat.module';
 
 export interface AppModuleOptions {
-  /** Where the JSON log lines go (default: stdout). Tests pass a stream to read them. */
-  logDestination?: DestinationStream;
   /** The app's clock (default: the system clock). Tests pass one they can move forward. */
   clock?: Clock;
 }
@@ -36,7 +32,6 @@ export class AppModule {
         AppConfigModule.forRoot(config),
         CommonModule.forRoot(config, options.clock),
         EventEmitterModule.forRoot(),
-        LoggingModule.forRoot(config, options.logDestination),
         RateLimitModule,
         DatabaseModule.forRoot(config.databaseUrl, { migrate: config.migrationsRun }),
         WechatModule,

@@ -1,18 +1,20 @@
-import helmet from '@fastify/helmet';
 import { Logger, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger as PinoNestLogger } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
-import type { DestinationStream } from 'pino';
-import { ADMIN_CSP, isAdminConsolePath, setupAdminConsole } from './admin-console/admin-console';
+import type { DestinationStream, Logger as PinoLogger } from 'pino';
+import { ADMIN_CSP, ADMIN_PATH, isAdminConsolePath, setupAdminConsole } from './admin-console/admin-console';
 import { AppModule } from './app.module';
 import type { Clock } from './common/clock';
 import type { AppConfig } from './config/app-config';
 import { requireJsonBodies } from './http/body-media-type';
 import { httpServerOptions, trackResponses } from './http/http-server';
 import { registerJsonBodyParser } from './http/json-body-parser';
+import { registerStaticHeaders, securityHeaders } from './http/security-headers';
+import { AppLogger } from './logging/app-logger';
+import { createRootLogger } from './logging/logging.options';
 import { REQUEST_ID_HEADER, requestIdOf } from './logging/request-id';
+import { registerRequestLogging } from './logging/request-logging';
 import { MEDIA_FILES_ROUTE } from './media/media-files.controller';
 import { registerMultipart } from './media/multipart-upload';
 import { DOCS_PATH, setupOpenApi } from './openapi/openapi';
@@ -22,11 +24,12 @@ export const BODY_LIMIT_BYTES = 100 * 1024;
 
 export interface CreateAppOptions {
   /**
-   * The logger from the very start. Default: the app's own nestjs-pino logger, with Nest's
-   * start-up logs buffered until it exists. main.ts passes its JSON logger (the same pino
-   * instance), so a start that fails is logged as it happens.
+   * Nest's logger. Default: the app's JSON logger (AppLogger over `rootLogger`). main.ts
+   * passes the same, made before the app, so a start that fails is logged as it happens.
    */
   logger?: LoggerService | LogLevel[] | false;
+  /** The pino logger of the request lines (default: one made from the config, writing to `logDestination`). */
+  rootLogger?: PinoLogger;
   /** Where the JSON log lines go (default: stdout). Tests pass a stream to read them. */
   logDestination?: DestinationStream;
   /** The app's clock (default: the system clock). Tests pass one they can move forward. */
@@ -85,22 +88,23 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     for (const method of [route.method].flat()) routes.push({ method: String(method), url: route.url });
   });
 
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { logDestination: options.logDestination, clock: options.clock }), adapter, {
-    logger: options.logger,
-    bufferLogs: options.logger === undefined,
+  const rootLogger = options.rootLogger ?? createRootLogger(config, options.logDestination);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { clock: options.clock }), adapter, {
+    logger: options.logger ?? new AppLogger(rootLogger),
     abortOnError: false,
     // No form or text parsers: registerJsonBodyParser below registers the only one.
     bodyParser: false,
   });
   registered.set(app, routes);
-  // Nest's own Logger (which the app code uses) writes through pino from here on.
-  if (options.logger === undefined) app.useLogger(app.get(PinoNestLogger));
 
   const fastify = app.getHttpAdapter().getInstance();
   // For closeGracefully, which waits for the requests it cuts at the end of a shutdown grace.
   trackResponses(fastify.server);
-  fastify.addHook('onRequest', async (request, reply) => {
+  // One summary line per request, and the request's id on every line written while serving it.
+  registerRequestLogging(fastify, rootLogger);
+  fastify.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+    done();
   });
   // Bodies: JSON only, at most MAX_JSON_DEPTH deep; any other media type is a 415 unless a route opts in with @AcceptBody().
   registerJsonBodyParser(fastify, BODY_LIMIT_BYTES);
@@ -112,14 +116,19 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   fastify.addHook('preClose', async () => {
     closing = true;
   });
-  fastify.addHook('onSend', async (_request, reply) => {
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close');
+    done(null, payload);
   });
-  await app.register(helmet, { contentSecurityPolicy: { useDefaults: false, directives: API_CSP } });
-  fastify.addHook('onSend', async (request, reply) => {
-    const path = request.url.split('?')[0];
-    if (path === `/${DOCS_PATH}` || path.startsWith(`/${DOCS_PATH}/`)) reply.header('content-security-policy', DOCS_CSP);
-    else if (config.adminConsole.enabled && isAdminConsolePath(path)) reply.header('content-security-policy', ADMIN_CSP);
+  registerStaticHeaders(fastify, securityHeaders({ contentSecurityPolicy: { useDefaults: false, directives: API_CSP } }));
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    const url = request.url;
+    if (url.startsWith(`/${DOCS_PATH}`) || url.startsWith(`/${ADMIN_PATH}`)) {
+      const path = url.split('?')[0];
+      if (path === `/${DOCS_PATH}` || path.startsWith(`/${DOCS_PATH}/`)) reply.header('content-security-policy', DOCS_CSP);
+      else if (config.adminConsole.enabled && isAdminConsolePath(path)) reply.header('content-security-policy', ADMIN_CSP);
+    }
+    done(null, payload);
   });
   // The staff console at /admin (ADMIN_CONSOLE), outside the /api prefix.
   if (config.adminConsole.enabled) await setupAdminConsole(app);

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { Logger as PinoNestLogger, PinoLogger } from 'nestjs-pino';
 import { config as loadDotenv } from 'dotenv';
 import { createApp } from './bootstrap';
 import { Readiness } from './health/readiness';
 import { ConfigError, loadConfig } from './config/load-config';
-import { buildLoggerParams } from './logging/logging.options';
+import { AppLogger } from './logging/app-logger';
+import { createRootLogger } from './logging/logging.options';
 import { resolveRuntime } from './dev/dev-runtime';
 import { closeGracefully } from './http/http-server';
 
@@ -27,15 +27,15 @@ async function main(): Promise<void> {
   }
 
   // JSON lines from the first one on: the embedded PostgreSQL and dev-fake warnings come
-  // before the app exists. The app's LoggingModule reuses this same pino instance.
-  const loggerParams = buildLoggerParams(config);
-  const jsonLogger = new PinoNestLogger(new PinoLogger(loggerParams), loggerParams);
+  // before the app exists. The app writes its request lines to this same pino logger.
+  const rootLogger = createRootLogger(config);
+  const jsonLogger = new AppLogger(rootLogger);
   Logger.overrideLogger(jsonLogger);
   const logger = new Logger('Bootstrap');
   const runtime = await resolveRuntime(config, logger);
   // Given the logger directly (not buffered until the app is up), a start that fails —
   // a database that stays unreachable — is logged as it happens.
-  const app = await createApp(runtime.config, { logger: jsonLogger });
+  const app = await createApp(runtime.config, { logger: jsonLogger, rootLogger });
 
   // Our own signal handling instead of enableShutdownHooks(): Nest re-raises the signal
   // after its hooks (so the exit code would be 143), and the embedded PostgreSQL must stop

@@ -38,12 +38,13 @@ function hasBody(request: FastifyRequest): boolean {
  * Unknown routes keep their 404; GET and HEAD bodies are never read.
  */
 export function requireJsonBodies(fastify: FastifyInstance): void {
-  fastify.addHook('preParsing', async (request, _reply, payload) => {
-    if (request.method === 'GET' || request.method === 'HEAD' || request.is404 || !hasBody(request)) return payload;
+  // A callback hook, not an async one: it runs on every request, and most have no body.
+  fastify.addHook('preParsing', (request, _reply, payload, done) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || request.is404 || !hasBody(request)) return done(null, payload);
     const type = mediaTypeOf(request.headers['content-type']);
-    if (type === JSON_MEDIA_TYPE) return payload;
+    if (type === JSON_MEDIA_TYPE) return done(null, payload);
     const accepted = (request.routeOptions.config as { [BODY_MEDIA_TYPES]?: string[] } | undefined)?.[BODY_MEDIA_TYPES];
-    if (type && accepted?.includes(type)) return payload;
-    throw new UnsupportedMediaTypeError();
+    if (type && accepted?.includes(type)) return done(null, payload);
+    done(new UnsupportedMediaTypeError());
   });
 }

@@ -1,8 +1,7 @@
 import { Writable } from 'node:stream';
-import { pinoHttp } from 'pino-http';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/load-config';
-import { buildLoggerParams, REDACT_PATHS, redactUrl } from './logging.options';
+import { createRootLogger, REDACT_PATHS, redactUrl } from './logging.options';
 
 describe('redactUrl', () => {
   it('should keep a URL without a query as it is', () => {
@@ -21,7 +20,7 @@ describe('redactUrl', () => {
   });
 });
 
-describe('buildLoggerParams', () => {
+describe('createRootLogger', () => {
   it('should redact secret fields in objects the code logs', () => {
     const lines: string[] = [];
     const sink = new Writable({
@@ -31,19 +30,19 @@ describe('buildLoggerParams', () => {
       },
     });
     const config = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'info' });
-    const params = buildLoggerParams(config);
-    // The logger exactly as nestjs-pino builds it: pino-http with these options.
-    const sut = pinoHttp(params.pinoHttp as never, sink).logger;
+    const sut = createRootLogger(config, sink);
 
     sut.info({ password: 'pw-1', body: { refreshToken: 'rt-1', session_key: 'sk-1', encryptedData: 'ed-1', iv: 'iv-1', code: 'c-1' } }, 'x');
     sut.info({ req: { headers: { authorization: 'Bearer at-1', cookie: 'sid=ck-1' } } }, 'y');
+    sut.info({ req: { method: 'GET', url: '/api/users/me?access_token=at-2&page=2', headers: { authorization: 'Bearer at-3' } } }, 'raw request');
     sut.error({ err: Object.assign(new Error('failed'), { parameters: ['param-secret'], query: 'SELECT 1' }) }, 'z');
 
     const all = lines.join('');
-    for (const secret of ['pw-1', 'rt-1', 'sk-1', 'ed-1', 'iv-1', 'c-1', 'at-1', 'ck-1', 'param-secret']) {
+    for (const secret of ['pw-1', 'rt-1', 'sk-1', 'ed-1', 'iv-1', 'c-1', 'at-1', 'ck-1', 'at-2', 'at-3', 'param-secret']) {
       expect(all).not.toContain(secret);
     }
     expect(all).toContain('[Redacted]');
+    expect(all).toContain('"url":"/api/users/me?access_token=[Redacted]&page=2"');
     expect(all).toContain('"message":"failed"');
     expect(all).toContain('"stack":"Error: failed');
     expect(REDACT_PATHS).toEqual(expect.arrayContaining(['req.headers.authorization', '*.session_key', 'password']));

@@ -9,7 +9,7 @@ const CACHED_ID = Symbol('wxmall.requestId');
 
 /**
  * The request's id: the caller's (or the proxy's) `X-Request-Id` when it looks like one,
- * else a new UUID. Cached on the raw request, so Fastify, pino-http and the response
+ * else a new UUID. Cached on the raw request, so Fastify, the log lines and the response
  * header all see the same id.
  */
 export function requestIdOf(req: IncomingMessage): string {

@@ -60,6 +60,35 @@ describe('HTTP edges: input limits, error shapes, headers, request ids', () => {
     expect(res.headers.get('x-powered-by')).toBeNull();
   });
 
+  it('should send helmet’s whole header set on every kind of answer: success, 401, 404 and 415', async () => {
+    // What helmet sets for this CSP, worked out by helmet itself at boot (src/http/security-headers.ts).
+    const expected = {
+      'content-security-policy': "default-src 'none';frame-ancestors 'none';base-uri 'none';form-action 'none'",
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-resource-policy': 'same-origin',
+      'origin-agent-cluster': '?1',
+      'referrer-policy': 'no-referrer',
+      'strict-transport-security': 'max-age=31536000; includeSubDomains',
+      'x-content-type-options': 'nosniff',
+      'x-dns-prefetch-control': 'off',
+      'x-download-options': 'noopen',
+      'x-frame-options': 'SAMEORIGIN',
+      'x-permitted-cross-domain-policies': 'none',
+      'x-xss-protection': '0',
+    };
+    const answers = [
+      await t.request('GET', '/api/health/live'),
+      await t.request('GET', '/api/users/me'),
+      await t.request('GET', '/api/nope'),
+      await t.request('GET', '/api/goods?page=0', { headers: { authorization: 'Bearer x' } }),
+      await t.request('POST', '/api/auth/wechat/login', { rawBody: 'code=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([200, 401, 404, 401, 415]);
+    for (const answer of answers) {
+      for (const [name, value] of Object.entries(expected)) expect([answer.status, name, answer.headers.get(name)]).toEqual([answer.status, name, value]);
+    }
+  });
+
   it('should allow the configured CORS origins and no others', async () => {
     const allowed = await t.request('OPTIONS', '/api/auth/wechat/login', {
       headers: { origin: 'https://shop.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },

@@ -16,8 +16,8 @@ function expectUnavailable(res: HttpResponse, what: string) {
 
 /**
  * The app reaches PostgreSQL through a proxy the test turns into a server that accepts and
- * drops every connection, or one that never answers. (This file's app is its only one: it
- * owns the process's log stream, which nestjs-pino builds from the first app.)
+ * drops every connection, or one that never answers. (Nest's static Logger writes to the
+ * last app made in a process: this file's app is its only one, so the lines are its own.)
  */
 describe('requests while PostgreSQL is unreachable', () => {
   const proxy = FaultyProxy.for(inject('databaseUrl'), 5432);

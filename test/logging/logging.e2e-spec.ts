@@ -5,8 +5,8 @@ import { readableForms, sealOpenData, signRawData, watermark } from '../support/
 
 /**
  * Runs every flow that handles a secret while capturing the app's log stream, then looks
- * for each secret in it. (nestjs-pino builds one pino instance per process, from the first
- * app: this file's only app, which is why the capture is set up here and nowhere else.)
+ * for each secret in it. (Nest's static Logger writes to the last app made in a process:
+ * this file's only app, which is why the capture is set up here and nowhere else.)
  */
 describe('logs', () => {
   let t: TestApp;

@@ -1,0 +1,34 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { IncomingMessage } from 'node:http';
+import { redactUrl } from './logging.options';
+
+/** A request as its log lines show it. */
+export interface LoggedRequest {
+  id: string;
+  method: string;
+  url: string;
+}
+
+/** What the log lines written while a request is served know about it. */
+export class RequestContext {
+  private logged?: LoggedRequest;
+
+  constructor(
+    readonly id: string,
+    private readonly raw: IncomingMessage,
+    /** `performance.now()` when the request arrived. */
+    readonly startedAt: number,
+  ) {}
+
+  /** `{ id, method, url }`, the URL's secret query values redacted; built once, on the first line that needs it. */
+  get req(): LoggedRequest {
+    return (this.logged ??= { id: this.id, method: this.raw.method ?? '', url: redactUrl(this.raw.url) });
+  }
+}
+
+/**
+ * The request being served, for every log line written while serving it (AppLogger puts
+ * its `req` on them). Entered by the request logging hook (request-logging.ts) for the rest
+ * of the request's handling, guards, services and database calls included.
+ */
+export const requestContext = new AsyncLocalStorage<RequestContext>();
