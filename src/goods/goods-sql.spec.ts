@@ -146,8 +146,19 @@ describe('goods SQL', () => {
   describe(buildCountQuery.name, () => {
     it('should count up to the cap only', () => {
       const query = buildCountQuery({ onSale: true }, 10_001);
-      expect(query.sql).toMatch(/LIMIT \$2\) capped$/);
+      expect(query.sql).toMatch(/LIMIT \$2::int\) capped$/);
       expect(query.params).toEqual([true, 10_001]);
+    });
+
+    it('should read the count of a search alone from goods_gram_counts when PostgreSQL finds it one gram, else count up to the cap', () => {
+      for (const search of ['奶', 'milk', '三文鱼', '新鲜苹果 5号']) {
+        const query = buildCountQuery({ search }, 10_001);
+        expect(query.sql, search).toMatch(/^SELECT \(CASE WHEN char_length\(lower\(\$1\)\) <= 2 THEN .*goods_gram_counts WHERE gram = lower\(\$1\).* ELSE \(SELECT count\(\*\) FROM .*LIMIT \$\d::int\) capped\) END\)::int AS n$/);
+        expect(query.params[0], search).toBe(search);
+      }
+      // With any other filter: counted.
+      expect(buildCountQuery({ search: '奶', category: '乳品' }, 10_001).sql).not.toContain('goods_gram_counts');
+      expect(buildCountQuery({ search: '奶', onSale: false }, 10_001).sql).not.toContain('goods_gram_counts');
     });
   });
 });

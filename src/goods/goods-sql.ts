@@ -249,11 +249,27 @@ function buildSearchPageQuery(search: string, ordering: GoodsOrdering, position:
   return { sql, params, plan: 'indexed' };
 }
 
-/** Counts matches up to `cap` and no further, so a count never costs a scan of the whole table. */
+
+/**
+ * Counts matches up to `cap` and no further, so a count never costs a scan of the whole table.
+ * A search alone of one or two characters (lower-cased by PostgreSQL), which is one gram of
+ * `name_grams`, is read from `goods_gram_counts` (kept exact by triggers, migration
+ * 1796190100000-goods-gram-counts.ts): one index lookup instead of a visit to every match.
+ */
 export function buildCountQuery(filter: GoodsFilter, cap: number): SqlQuery {
   const params: unknown[] = [];
   const where = whereClause(filter, params);
   params.push(cap);
-  const sql = `SELECT count(*)::int AS n FROM (SELECT 1 FROM goods${where.length ? ` WHERE ${where.join(' AND ')}` : ''} LIMIT $${params.length}) capped`;
-  return { sql, params, plan: 'indexed' };
+  const capParam = `$${params.length}::int`;
+  const counted = `SELECT count(*) FROM (SELECT 1 FROM goods${where.length ? ` WHERE ${where.join(' AND ')}` : ''} LIMIT ${capParam}) capped`;
+  const searchOnly = filter.search !== undefined && Object.entries(filter).every(([name, value]) => name === 'search' || value === undefined);
+  if (searchOnly) {
+    // whereClause bound the term first: $1.
+    const sql =
+      `SELECT (CASE WHEN char_length(lower($1)) <= 2 ` +
+      `THEN least(coalesce((SELECT goods FROM goods_gram_counts WHERE gram = lower($1)), 0), ${capParam}) ` +
+      `ELSE (${counted}) END)::int AS n`;
+    return { sql, params, plan: 'indexed' };
+  }
+  return { sql: `SELECT count(*)::int AS n FROM (SELECT 1 FROM goods${where.length ? ` WHERE ${where.join(' AND ')}` : ''} LIMIT ${capParam}) capped`, params, plan: 'indexed' };
 }

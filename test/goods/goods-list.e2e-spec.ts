@@ -70,6 +70,72 @@ describe('goods list', () => {
     });
   });
 
+  describe('counts of one- and two-character terms (goods_gram_counts)', () => {
+    const TERMS = ['奶', '牛奶', '奶奶', 'Mi', 'k', '1', 'İ', '%', 'milk', 'MILK', 'lk 2', '12345', 'a_b'];
+
+    /** Every term's total as the API answers it, next to a count of the table itself. */
+    async function totals(): Promise<{ api: Record<string, number>; table: Record<string, number> }> {
+      const api: Record<string, number> = {};
+      const table: Record<string, number> = {};
+      for (const search of TERMS) {
+        const res = await list({ search, pageSize: 1 });
+        expect(res.status, res.text).toBe(200);
+        api[search] = res.body.total;
+        const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM goods WHERE strpos(lower(name), lower($1)) > 0`, [search]);
+        table[search] = n;
+      }
+      return { api, table };
+    }
+    const expectExact = async (step: string) => {
+      const { api, table } = await totals();
+      expect(api, step).toEqual(table);
+    };
+
+    it('should stay exact through inserts, renames, other updates, deletes and truncation, by the API or not', async () => {
+      const staff = await signInAccount(t, 'staff');
+      await insertGoods(t, [{ name: '牛奶 250ml' }, { name: '奶奶奶 Milk 2' }, { name: 'SKIM MILK 12345' }, { name: 'a_b İstanbul' }, { name: '100% 果汁' }]);
+      await expectExact('inserted');
+
+      const created = await t.request('POST', '/api/goods', { token: staff.token, body: { name: 'Milk 牛奶 123456', price: 5 } });
+      expect(created.status, created.text).toBe(201);
+      await expectExact('created by the API');
+
+      const renamed = await t.request('PATCH', `/api/goods/${created.body.id}`, { token: staff.token, body: { name: '酸奶 yogurt' } });
+      expect(renamed.status, renamed.text).toBe(200);
+      await expectExact('renamed by the API');
+      expect((await t.request('PATCH', `/api/goods/${created.body.id}`, { token: staff.token, body: { price: 6, stock: 3 } })).status).toBe(200);
+      await expectExact('repriced by the API');
+
+      await t.dataSource.query(`UPDATE goods SET name = name || ' milk' WHERE name LIKE '%奶%'`);
+      await t.dataSource.query(`UPDATE goods SET name = upper(name), stock = stock + 1`);
+      await expectExact('renamed together');
+
+      expect((await t.request('DELETE', `/api/goods/${created.body.id}`, { token: staff.token })).status).toBe(204);
+      await t.dataSource.query(`DELETE FROM goods WHERE name LIKE '%12345%'`);
+      await expectExact('deleted');
+
+      await t.dataSource.query(`TRUNCATE goods CASCADE`);
+      await expectExact('truncated');
+      await insertGoods(t, [{ name: '奶' }]);
+      expect((await totals()).api).toMatchObject({ 奶: 1, 牛奶: 0 });
+      await expectExact('inserted again');
+    });
+
+    it('should not let a rolled back write change a count', async () => {
+      await insertGoods(t, [{ name: '牛奶' }]);
+      const runner = t.dataSource.createQueryRunner();
+      try {
+        await runner.startTransaction();
+        await runner.query(`INSERT INTO goods (name, price) VALUES ('牛奶 2', 1)`);
+        await runner.query(`DELETE FROM goods WHERE name = '牛奶'`);
+        await runner.rollbackTransaction();
+      } finally {
+        await runner.release();
+      }
+      expect((await totals()).api).toMatchObject({ 奶: 1, 牛奶: 1, 'lk 2': 0 });
+    });
+  });
+
   describe('filters and ordering', () => {
     beforeEach(async () => {
       await insertGoods(t, [

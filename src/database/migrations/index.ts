@@ -7,6 +7,7 @@ import { Media1796180000000 } from './1796180000000-media';
 import { AuditLog1796183500000 } from './1796183500000-audit-log';
 import { GoodsImages1796187000000 } from './1796187000000-goods-images';
 import { GoodsCreatedAtNameIndex1796190000000 } from './1796190000000-goods-created-at-name-index';
+import { GoodsGramCounts1796190100000 } from './1796190100000-goods-gram-counts';
 
 /** Every migration in order. New ones are appended here (see README, "Migrations"). */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   AuditLog1796183500000,
   GoodsImages1796187000000,
   GoodsCreatedAtNameIndex1796190000000,
+  GoodsGramCounts1796190100000,
 ];
