@@ -252,9 +252,10 @@ function buildSearchPageQuery(search: string, ordering: GoodsOrdering, position:
 
 /**
  * Counts matches up to `cap` and no further, so a count never costs a scan of the whole table.
- * A search alone of one or two characters (lower-cased by PostgreSQL), which is one gram of
- * `name_grams`, is read from `goods_gram_counts` (kept exact by triggers, migration
- * 1796190100000-goods-gram-counts.ts): one index lookup instead of a visit to every match.
+ * A search alone that is one counted gram — one or two characters, or three to five ASCII
+ * letters and digits, as PostgreSQL lower-cases it — is read from `goods_gram_counts` (kept
+ * exact by triggers, migration 1796190100000-goods-gram-counts.ts): one index lookup instead
+ * of a visit to every match.
  */
 export function buildCountQuery(filter: GoodsFilter, cap: number): SqlQuery {
   const params: unknown[] = [];
@@ -266,7 +267,7 @@ export function buildCountQuery(filter: GoodsFilter, cap: number): SqlQuery {
   if (searchOnly) {
     // whereClause bound the term first: $1.
     const sql =
-      `SELECT (CASE WHEN char_length(lower($1)) <= 2 ` +
+      `SELECT (CASE WHEN char_length(lower($1)) <= 2 OR lower($1) ~ '^[a-z0-9]{3,5}$' ` +
       `THEN least(coalesce((SELECT goods FROM goods_gram_counts WHERE gram = lower($1)), 0), ${capParam}) ` +
       `ELSE (${counted}) END)::int AS n`;
     return { sql, params, plan: 'indexed' };
