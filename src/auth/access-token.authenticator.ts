@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AccessTokenExpiredError, AccessTokenInvalidError } from './auth.errors';
+import { AccessTokenInvalidError } from './auth.errors';
 import { runStrategy } from './guards/strategy.guard';
 import { AuthenticatedToken, JwtStrategy } from './strategies/jwt.strategy';
 
@@ -13,9 +13,9 @@ export class AccessTokenAuthenticator {
 
   /** The caller of a request, or 401 TOKEN_EXPIRED (refresh it) / TOKEN_INVALID (log in). */
   async authenticate(request: { headers?: Record<string, string | string[] | undefined> }): Promise<AuthenticatedToken> {
-    const { err, user, info } = await runStrategy(this.strategy, request, undefined);
+    const { err, user } = await runStrategy(this.strategy, request, undefined);
     if (err) throw err;
-    if (!user) throw (info as Error | undefined)?.name === 'TokenExpiredError' ? new AccessTokenExpiredError() : new AccessTokenInvalidError();
+    if (!user) throw new AccessTokenInvalidError();
     return user as AuthenticatedToken;
   }
 

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { RolesGuard } from '../common/guards/roles.guard';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -11,7 +10,7 @@ import { AccessTokenAuthenticator } from './access-token.authenticator';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
-import { jwtKeyRing } from './jwt-key';
+import { AccessTokens, accessTokensFor } from './access-tokens';
 import { PrincipalBroadcast } from './principal-broadcast';
 import { PrincipalCache } from './principal-cache';
 import { SessionsRepository } from './sessions.repository';
@@ -24,19 +23,13 @@ import { UserAccessListener } from './user-access.listener';
 @Module({
   imports: [
     PassportModule,
-    JwtModule.registerAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => {
-        const keys = jwtKeyRing(config);
-        return { secret: keys.current.key, signOptions: { algorithm: 'HS256', keyid: keys.current.kid }, verifyOptions: { algorithms: ['HS256'] } };
-      },
-    }),
     UsersModule,
     WechatModule,
     RedisModule,
   ],
   controllers: [AuthController],
   providers: [
+    { provide: AccessTokens, inject: [APP_CONFIG], useFactory: accessTokensFor },
     AuthService,
     SessionsRepository,
     SessionsService,

@@ -8,12 +8,14 @@ import { AccessTokenAuthenticator } from './access-token.authenticator';
 import type { PasswordLoginDto } from './dto/password-login.dto';
 import type { TokenPairResponse, VerifyTokenResponse } from './dto/token.dto';
 import type { WechatLoginDto, WechatUserInfoDto } from './dto/wechat-login.dto';
-import { SessionsService } from './sessions.service';
+import { OpenedSession, SessionsService } from './sessions.service';
 
 /** What both login strategies prove: the user who just showed who they are, and whether the account is new. */
 export interface LoggedInUser {
   user: UserEntity;
   isNew: boolean;
+  /** The session the login opened with the user (a WeChat login does both in one statement); else openSession opens one. */
+  session?: OpenedSession;
 }
 
 const GENDERS = ['unknown', 'male', 'female'] as const;
@@ -29,10 +31,17 @@ export class AuthService {
     private readonly tokens: AccessTokenAuthenticator,
   ) {}
 
-  /** Trades the code with WeChat and finds or creates the user. A failure creates and changes nothing. */
-  async loginWithWechat(dto: WechatLoginDto): Promise<LoggedInUser> {
+  /**
+   * Trades the code with WeChat, then finds or creates the user and opens its session in one
+   * statement. A login that sets an avatar upserts the user in a transaction with the avatar's
+   * media reference, and its session is opened after. A failure creates and changes nothing.
+   */
+  async loginWithWechat(dto: WechatLoginDto, userAgent?: string): Promise<LoggedInUser> {
     const identity = await this.wechat.code2Session(dto.code);
-    return this.users.upsertByOpenid(identity, profileFromUserInfo(dto.userInfo));
+    const profile = profileFromUserInfo(dto.userInfo);
+    const upsert = this.users.openidUpsertStatement(identity, profile);
+    if (upsert) return this.sessions.openWithUpsert(upsert, userAgent);
+    return this.users.upsertByOpenid(identity, profile);
   }
 
   /** A staff or admin account by username and password; never a mini program user (they have no password). */
@@ -41,7 +50,7 @@ export class AuthService {
   }
 
   openSession(login: LoggedInUser, userAgent?: string): Promise<TokenPairResponse> {
-    return this.sessions.issue(login.user, login.isNew, userAgent);
+    return this.sessions.issue(login.user, login.isNew, userAgent, login.session);
   }
 
   /** The same checks as every guarded request, on a token handed in. */

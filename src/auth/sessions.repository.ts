@@ -40,6 +40,32 @@ export class SessionsRepository {
   }
 
   /**
+   * A user's upsert (the users module's statement: `upsert.sql` with `upsert.params`) and a
+   * new session for that user with its first refresh token, in one statement: a WeChat login
+   * in one round trip, atomic. Null when the upsert returned no row (a disabled user): then
+   * no session is opened.
+   */
+  async createWithUpsert(
+    upsert: { sql: string; params: unknown[] },
+    userAgent: string | null,
+    tokenHash: Buffer,
+    expiresAt: Date,
+  ): Promise<{ userRow: Record<string, unknown>; sessionId: string } | null> {
+    const n = upsert.params.length;
+    const [row] = await poolRows<Record<string, unknown> & { wxmall_session_id: string }>(
+      this.dataSource,
+      `WITH u AS (${upsert.sql}),
+            s AS (INSERT INTO sessions (user_id, user_agent) SELECT id, $${n + 1} FROM u RETURNING id),
+            t AS (INSERT INTO refresh_tokens (token_hash, session_id, expires_at) SELECT $${n + 2}, id, $${n + 3} FROM s)
+       SELECT u.*, s.id AS wxmall_session_id FROM u CROSS JOIN s`,
+      [...upsert.params, userAgent, tokenHash, expiresAt],
+    );
+    if (!row) return null;
+    const { wxmall_session_id: sessionId, ...userRow } = row;
+    return { userRow, sessionId };
+  }
+
+  /**
    * Spends `oldHash` and stores `newHash` in its session, in one transaction. The token's
    * row is locked first with NOWAIT: when another rotation of the same token holds it (two
    * refreshes at the same moment), this one answers `busy` at once instead of waiting and

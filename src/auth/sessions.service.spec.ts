@@ -1,8 +1,8 @@
-import { JwtService } from '@nestjs/jwt';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { AdjustableClock } from '../../test/support/adjustable-clock';
 import { loadConfig } from '../config/load-config';
 import { RedisConnections } from '../redis/redis-connections';
+import { accessTokensFor } from './access-tokens';
 import { PrincipalBroadcast } from './principal-broadcast';
 import { PrincipalCache } from './principal-cache';
 import type { UserEntity } from '../users/entities/user.entity';
@@ -32,6 +32,7 @@ describe(SessionsService.name, () => {
   beforeEach(() => {
     repo = {
       create: vi.fn().mockResolvedValue(SESSION_ID),
+      createWithUpsert: vi.fn(),
       rotate: vi.fn(),
       findSessionOfToken: vi.fn(),
       revoke: vi.fn().mockResolvedValue(undefined),
@@ -45,7 +46,7 @@ describe(SessionsService.name, () => {
     sut = new SessionsService(
       repo as unknown as SessionsRepository,
       users as unknown as UsersService,
-      new JwtService({ secret: config.jwt.secret }),
+      accessTokensFor(config),
       principals,
       broadcast,
       config,
@@ -59,6 +60,26 @@ describe(SessionsService.name, () => {
     const [, , storedHash] = repo.create.mock.calls[0];
     expect(storedHash).toEqual(hashToken(pair.refreshToken));
     expect(JSON.stringify(repo.create.mock.calls)).not.toContain(pair.refreshToken);
+  });
+
+  it('should open the session of a WeChat login with the user in one statement, its refresh token stored only as its hash, and sign the pair without another query', async () => {
+    const upsert = { sql: 'INSERT INTO users …', params: ['o1'], read: vi.fn().mockReturnValue({ user: user(), isNew: true }) };
+    repo.createWithUpsert.mockResolvedValue({ userRow: { id: USER_ID }, sessionId: SESSION_ID });
+    const login = await sut.openWithUpsert(upsert, 'ua');
+    expect(upsert.read).toHaveBeenCalledWith({ id: USER_ID });
+    const [passed, userAgent, storedHash] = repo.createWithUpsert.mock.calls[0];
+    expect([passed, userAgent]).toEqual([upsert, 'ua']);
+    expect(storedHash).toEqual(hashToken(login.session.refreshToken));
+    const pair = await sut.issue(login.user, login.isNew, 'ua', login.session);
+    expect(pair).toMatchObject({ refreshToken: login.session.refreshToken, isNewUser: true });
+    expect(repo.create).not.toHaveBeenCalled();
+  });
+
+  it('should refuse a WeChat login of a disabled user: the statement wrote nothing', async () => {
+    repo.createWithUpsert.mockResolvedValue(null);
+    const upsert = { sql: 'x', params: [], read: vi.fn() };
+    await expect(sut.openWithUpsert(upsert)).rejects.toBeInstanceOf(UserDisabledError);
+    expect(upsert.read).not.toHaveBeenCalled();
   });
 
   it('should refuse to issue tokens to a disabled user', async () => {

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
 import { createHash, randomBytes } from 'node:crypto';
 import type { AuthUser } from '../common/auth-user';
 import { CLOCK, Clock } from '../common/clock';
@@ -8,19 +7,15 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { toUserResponse } from '../users/dto/user.response';
 import type { UserEntity } from '../users/entities/user.entity';
 import { UserDisabledError } from '../users/users.errors';
+import type { OpenidUpsertStatement } from '../users/users.repository';
 import { UsersService } from '../users/users.service';
+import { AccessTokenClaims, AccessTokens } from './access-tokens';
 import { PrincipalBroadcast } from './principal-broadcast';
 import { PrincipalCache } from './principal-cache';
 import { RefreshInProgressError, RefreshTokenInvalidError, RefreshTokenReusedError } from './auth.errors';
 import type { TokenPairResponse } from './dto/token.dto';
 import { SessionsRepository } from './sessions.repository';
 
-export interface AccessTokenClaims {
-  sub: string;
-  sid: string;
-  iat: number;
-  exp: number;
-}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -28,21 +23,41 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * Login sessions: one per login and device, each a family of single-use refresh tokens
  * (stored as SHA-256 hashes) plus short-lived HS256 access tokens that name the session.
  */
+/** A session opened with its login, and its first refresh token (in the clear: it goes to the client once). */
+export interface OpenedSession {
+  id: string;
+  refreshToken: string;
+}
+
 @Injectable()
 export class SessionsService {
   constructor(
     private readonly sessions: SessionsRepository,
     private readonly users: UsersService,
-    private readonly jwt: JwtService,
+    private readonly accessTokens: AccessTokens,
     private readonly principals: PrincipalCache,
     private readonly broadcast: PrincipalBroadcast,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** Opens a session for a user who just proved who they are. */
-  async issue(user: UserEntity, isNewUser: boolean, userAgent?: string): Promise<TokenPairResponse> {
+  /**
+   * Finds or creates the user of a WeChat login and opens its session, in one statement (the
+   * users module's upsert run with the session's inserts). 403 USER_DISABLED, and nothing
+   * written, for a disabled account. `issue` then only signs the pair.
+   */
+  async openWithUpsert(upsert: OpenidUpsertStatement, userAgent?: string): Promise<{ user: UserEntity; isNew: boolean; session: OpenedSession }> {
+    const refreshToken = newRefreshToken();
+    const created = await this.sessions.createWithUpsert(upsert, userAgent?.slice(0, 300) ?? null, hashToken(refreshToken), this.refreshExpiry());
+    if (!created) throw new UserDisabledError();
+    const { user, isNew } = upsert.read(created.userRow);
+    return { user, isNew, session: { id: created.sessionId, refreshToken } };
+  }
+
+  /** The token pair of a user who just proved who they are: of the session opened with the login (`openWithUpsert`), or of a new one. */
+  async issue(user: UserEntity, isNewUser: boolean, userAgent?: string, opened?: OpenedSession): Promise<TokenPairResponse> {
     if (user.disabled) throw new UserDisabledError();
+    if (opened) return this.tokenPair(user, opened.id, opened.refreshToken, isNewUser);
     const refreshToken = newRefreshToken();
     const sessionId = await this.sessions.create(user.id, userAgent?.slice(0, 300) ?? null, hashToken(refreshToken), this.refreshExpiry());
     return this.tokenPair(user, sessionId, refreshToken, isNewUser);
@@ -107,10 +122,7 @@ export class SessionsService {
   }
 
   private async tokenPair(user: UserEntity, sessionId: string, refreshToken: string, isNewUser: boolean): Promise<TokenPairResponse> {
-    const accessToken = await this.jwt.signAsync(
-      { sub: user.id, sid: sessionId },
-      { algorithm: 'HS256', expiresIn: this.config.jwt.accessTtlSeconds },
-    );
+    const accessToken = this.accessTokens.sign({ sub: user.id, sid: sessionId });
     return {
       accessToken,
       refreshToken,

@@ -22,6 +22,13 @@ export type WechatProfileFields = Partial<
 >;
 
 /** `released`: media the user no longer refers to (a replaced avatar), to free once the write has committed. */
+/** A statement that upserts a user (see UsersRepository.openidUpsertStatement), and how to read the row it returns. */
+export interface OpenidUpsertStatement {
+  sql: string;
+  params: unknown[];
+  read(row: Record<string, unknown>): { user: UserEntity; isNew: boolean };
+}
+
 export type UpsertResult = { kind: 'upserted'; user: UserEntity; isNew: boolean; released: string[] } | { kind: 'disabled' };
 
 /** A user as written, and the media it no longer refers to (a replaced avatar), to free once the write has committed. */
@@ -61,7 +68,13 @@ export class UsersRepository {
    * avatarUrl (from wx.getUserProfile) the statement runs in a transaction with the user's
    * media references, since it may replace an uploaded avatar.
    */
-  async upsertByOpenid(input: OpenidUpsert): Promise<UpsertResult> {
+  /**
+   * A WeChat login's upsert as one statement, for another module's statement to run as a CTE
+   * ($1…$n are its parameters): it RETURNs the whole row and `inserted`, or no row for a
+   * disabled user (left unchanged). `read` turns that row into the entity. SessionsRepository
+   * runs it with the new session and its refresh token: a login in one round trip.
+   */
+  openidUpsertStatement(input: OpenidUpsert): OpenidUpsertStatement {
     const params: unknown[] = [input.openid, input.unionid, this.box.seal(input.sessionKey, input.openid), input.profile.gender ?? null];
     const columns = ['openid', 'unionid', 'session_key_enc', 'gender'];
     const values = ['$1', '$2', '$3', `COALESCE($4::varchar, 'unknown')`];
@@ -82,19 +95,23 @@ export class UsersRepository {
        ON CONFLICT (openid) DO UPDATE SET ${updates.join(', ')}
        WHERE users.disabled = false
        RETURNING ${entityColumns(this.repo, 'users')}, (xmax = 0) AS inserted`;
-    type Row = Record<string, unknown> & { inserted: boolean };
+    return { sql, params, read: (row) => ({ user: hydrateRow(this.repo, row), isNew: row.inserted === true }) };
+  }
+
+  /** Finds or creates the user of a WeChat login (see openidUpsertStatement); with an avatar, its media reference in the same transaction. */
+  async upsertByOpenid(input: OpenidUpsert): Promise<UpsertResult> {
+    const { sql, params, read } = this.openidUpsertStatement(input);
     if (!input.profile.avatarUrl) {
       // One round trip: the row comes back whole, so login needs no second SELECT.
-      const rows = await poolRows<Row>(this.repo.manager.connection, sql, params);
-      if (rows.length === 0) return { kind: 'disabled' };
-      return { kind: 'upserted', user: hydrateRow(this.repo, rows[0]), isNew: rows[0].inserted, released: [] };
+      const rows = await poolRows(this.repo.manager.connection, sql, params);
+      return rows.length === 0 ? { kind: 'disabled' } : { kind: 'upserted', ...read(rows[0]), released: [] };
     }
     return this.repo.manager.transaction(async (tx): Promise<UpsertResult> => {
-      const rows = await queryRows<Row>(tx, sql, params);
+      const rows = await queryRows(tx, sql, params);
       if (rows.length === 0) return { kind: 'disabled' };
-      const user = hydrateRow(this.repo, rows[0]);
+      const { user, isNew } = read(rows[0]);
       const released = await this.references.replace(tx, mediaHolder(user.id), [user.avatarUrl]);
-      return { kind: 'upserted', user, isNew: rows[0].inserted, released };
+      return { kind: 'upserted', user, isNew, released };
     });
   }
 

@@ -5,7 +5,7 @@ import { EDITABLE_PROFILE_FIELDS, ProfilePatch } from './dto/update-profile.dto'
 import { toUserResponse, UserResponse } from './dto/user.response';
 import type { UserEntity } from './entities/user.entity';
 import { UserDisabledError, UserNotFoundError } from './users.errors';
-import { UsersRepository } from './users.repository';
+import { OpenidUpsertStatement, UsersRepository } from './users.repository';
 
 export interface WechatIdentity {
   openid: string;
@@ -35,6 +35,16 @@ export class UsersService {
     if (result.kind === 'disabled') throw new UserDisabledError();
     await this.media.freeReleased(result.released);
     return { user: result.user, isNew: result.isNew };
+  }
+
+  /**
+   * The same upsert as one statement, for a login that opens its session in that statement
+   * (SessionsService.openWithUpsert); null for a login that sets an avatar, whose media
+   * reference needs upsertByOpenid's transaction.
+   */
+  openidUpsertStatement(identity: WechatIdentity, profile: ProfilePatch = {}): OpenidUpsertStatement | null {
+    if (profile.avatarUrl) return null;
+    return this.users.openidUpsertStatement({ openid: identity.openid, unionid: identity.unionid, sessionKey: identity.sessionKey, profile });
   }
 
   /** The user's current WeChat session_key, or null when none is stored or it cannot be opened. */

@@ -1,12 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { Strategy } from 'passport-jwt';
+import { Strategy } from 'passport-custom';
 import type { AuthUser } from '../../common/auth-user';
-import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { AccessTokenInvalidError } from '../auth.errors';
+import { AccessTokens } from '../access-tokens';
+import { AccessTokenExpiredError, AccessTokenInvalidError } from '../auth.errors';
 import { JWT_STRATEGY } from '../auth.constants';
-import { jwtKeyRing } from '../jwt-key';
-import { AccessTokenClaims, SessionsService } from '../sessions.service';
+import { SessionsService } from '../sessions.service';
 
 /** `Authorization: Bearer <token>`, or `JWT <token>` as django-rest-framework-jwt clients send it. */
 export function extractAccessToken(req: { headers?: Record<string, string | string[] | undefined> }): string | null {
@@ -24,34 +23,27 @@ export interface AuthenticatedToken {
 }
 
 /**
- * passport-jwt checks the HS256 signature and the expiry; `validate` then checks that the
- * token's session exists, is live and is its subject's, and that the user may still act.
+ * The `jwt` strategy: the access token's HS256 signature and expiry (AccessTokens), then
+ * its session — it exists, is live and is its subject's — and that the user may still act
+ * (SessionsService.resolvePrincipal). 401 TOKEN_EXPIRED for a well-signed token past its
+ * `exp` (the client refreshes), TOKEN_INVALID for anything else.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
   constructor(
     private readonly sessions: SessionsService,
-    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly tokens: AccessTokens,
   ) {
-    const keys = jwtKeyRing(config);
-    super({
-      jwtFromRequest: extractAccessToken,
-      // The key the token's `kid` names (JWT_SECRET or one of JWT_PREVIOUS_SECRETS). passport-jwt
-      // hands it to jsonwebtoken, which takes a KeyObject (passport-jwt's typings say string | Buffer).
-      secretOrKeyProvider: (_request: unknown, rawJwtToken: string, done: (err: Error | null, key?: string) => void) => {
-        const key = keys.keyFor(rawJwtToken);
-        if (key) done(null, key as unknown as string);
-        else done(new Error('unknown signing key'));
-      },
-      // Pinned: `none` and asymmetric algorithms are refused whatever the token's header says.
-      algorithms: ['HS256'],
-      ignoreExpiration: !config.jwt.verifyExpiration,
-    });
+    super();
   }
 
-  async validate(claims: AccessTokenClaims): Promise<AuthenticatedToken> {
-    const user = await this.sessions.resolvePrincipal(claims);
+  async validate(req: { headers?: Record<string, string | string[] | undefined> }): Promise<AuthenticatedToken> {
+    const token = extractAccessToken(req);
+    if (!token) throw new AccessTokenInvalidError();
+    const verified = this.tokens.verify(token);
+    if (!verified.ok) throw verified.expired ? new AccessTokenExpiredError() : new AccessTokenInvalidError();
+    const user = await this.sessions.resolvePrincipal(verified.claims);
     if (!user) throw new AccessTokenInvalidError();
-    return { user, exp: claims.exp };
+    return { user, exp: verified.claims.exp };
   }
 }

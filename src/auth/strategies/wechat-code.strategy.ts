@@ -16,9 +16,10 @@ export class WechatCodeStrategy extends PassportStrategy(Strategy, WECHAT_CODE_S
     super();
   }
 
-  async validate(req: { body?: unknown }): Promise<LoggedInUser> {
+  async validate(req: { body?: unknown; headers?: Record<string, string | string[] | undefined> }): Promise<LoggedInUser> {
     // Guards run before pipes, so the body is validated here, once: a bad code is a 400 and WeChat is never called.
     const dto = await validateDto(WechatLoginDto, req.body);
-    return this.auth.loginWithWechat(dto);
+    const userAgent = req.headers?.['user-agent'];
+    return this.auth.loginWithWechat(dto, typeof userAgent === 'string' ? userAgent : undefined);
   }
 }
