@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GoodsOrdering } from './dto/list-goods.query';
 import type { GoodsFilter, PagePosition } from './goods-cursor';
-import { buildCountQuery, buildListQuery, chooseReadPlan, isSingleGram, ReadPlan, WALK_BUDGET } from './goods-sql';
+import { buildCountQuery, buildListQuery, chooseReadPlan, isCountedGram, isSingleGram, ReadPlan, WALK_BUDGET } from './goods-sql';
 
 const FIRST: PagePosition = { offset: 0 };
 const CURSOR: PagePosition = { after: { value: '2026-01-01T00:00:00.000000Z', id: '00000000-0000-4000-8000-000000000000' } };
@@ -29,8 +29,26 @@ describe('goods SQL', () => {
       }
     });
 
-    it('should count a search alone by name first, walk it when over the cap and collect it when not', () => {
-      for (const search of ['奶', '苹果', '三文鱼']) {
+    it('should read a counted term by name in one statement that finds its count in goods_gram_counts', () => {
+      for (const search of ['奶', '苹果', 'milk', 'Lemon']) {
+        for (const ordering of ['name', '-name'] as const) {
+          const label = `${search} ${ordering}`;
+          expect(chooseReadPlan({ search }, ordering, FIRST).dependsOnCount, label).toBe(false);
+          for (const overCap of [true, false]) expect(planOf({ search }, ordering, FIRST, overCap), label).toBe('indexed');
+          const query = buildListQuery({ search }, ordering, FIRST, 21);
+          expect(query.sql, label).toMatch(/^WITH walked AS MATERIALIZED .*LIMIT \(SELECT CASE WHEN coalesce\(\(SELECT goods FROM goods_gram_counts WHERE gram = lower\(\$\d+\)/);
+          expect(query.params, label).toContain(WALK_BUDGET.nameOverCap);
+          expect(query.plan, label).toBe('indexed');
+        }
+      }
+      // By createdAt too: walked when dense enough, else collected; nothing collected when nothing matches.
+      const query = buildListQuery({ search: 'mint' }, '-createdAt', FIRST, 21);
+      expect(query.sql).toMatch(/THEN \$\d+::int ELSE 0 END\)/);
+      expect(query.sql).toMatch(/matched AS MATERIALIZED \(.* AND coalesce\(\(SELECT goods FROM goods_gram_counts .*\), 0\) > 0\)/);
+    });
+
+    it('should count another search alone by name first, walk it when over the cap and collect it when not', () => {
+      for (const search of ['三文鱼', 'chocolate', 'a b']) {
         for (const ordering of ['name', '-name'] as const) {
           const label = `${search} ${ordering}`;
           expect(chooseReadPlan({ search }, ordering, FIRST).dependsOnCount, label).toBe(true);
@@ -102,6 +120,13 @@ describe('goods SQL', () => {
       expect(['三文鱼', 'abc'].map(isSingleGram)).toEqual([false, false]);
       // İ lower-cases to two code points: not one gram.
       expect(isSingleGram('İx')).toBe(false);
+    });
+  });
+
+  describe(isCountedGram.name, () => {
+    it('should tell the terms goods_gram_counts counts', () => {
+      expect(['奶', '苹果', 'ab', 'A', 'ana', 'Milk', '250ml', '12345'].map(isCountedGram)).toEqual(Array(8).fill(true));
+      expect(['三文鱼', 'lemons', 'a b', 'a_b', 'İx', 'café'].map(isCountedGram)).toEqual(Array(6).fill(false));
     });
   });
 

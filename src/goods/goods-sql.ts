@@ -72,7 +72,9 @@ const SHALLOW_OFFSET = 1000;
  * are not spread evenly (names holding a word sit together, behind the brands that sort
  * first): a term is walked only when its count is over the cap, and further.
  */
-export const WALK_BUDGET = { createdAt: 10_000, nameOverCap: 50_000 };
+export const WALK_BUDGET = { createdAt: 20_000, nameOverCap: 50_000 };
+/** By name, a counted term is walked when it matches more goods than this (the count cap), else collected. */
+const WALK_NAME_OVER = 10_000;
 
 /**
  * Which plan reads a page.
@@ -97,7 +99,9 @@ export function chooseReadPlan(
   const byName = ordering === 'name' || ordering === '-name';
   const shallow = position.after !== undefined || (position.offset ?? 0) <= SHALLOW_OFFSET;
   if (isAdaptiveSearch(filter, ordering, position)) {
-    return { dependsOnCount: byName, plan: (overCap) => (byName ? (overCap ? 'walk' : 'collect') : 'indexed') };
+    // A counted term's page finds its count in goods_gram_counts itself; another's, by name, waits for the count.
+    const countFirst = byName && !isCountedGram(filter.search!);
+    return { dependsOnCount: countFirst, plan: (overCap) => (countFirst ? (overCap ? 'walk' : 'collect') : 'indexed') };
   }
   const multiGram = filter.search !== undefined && !isSingleGram(filter.search) && filter.category === undefined && !byName;
   return {
@@ -105,6 +109,17 @@ export function chooseReadPlan(
     plan: (overCap) => (multiGram && shallow && overCap ? 'walk' : filter.search !== undefined && byName ? 'collect' : 'indexed'),
   };
 }
+
+/**
+ * Whether goods_gram_counts holds the term's count: one or two characters, or three to five
+ * ASCII letters and digits (the SQL tests it again, on PostgreSQL's own lower-casing).
+ */
+export function isCountedGram(term: string): boolean {
+  return isSingleGram(term) || /^[A-Za-z0-9]{3,5}$/.test(term);
+}
+
+/** In SQL: whether the term bound as `param` is a gram goods_gram_counts counts. */
+const countedGramSql = (param: string) => `(char_length(lower(${param})) <= 2 OR lower(${param}) ~ '^[a-z0-9]{3,5}$')`;
 
 /** A search and nothing else, ordered by createdAt or name, near the start of the list: one statement walks, then collects if it must. */
 function isAdaptiveSearch(filter: GoodsFilter, ordering: GoodsOrdering, position: PagePosition): boolean {
@@ -162,6 +177,7 @@ function caseless(term: string): boolean {
 export function buildListQuery(filter: GoodsFilter, ordering: GoodsOrdering, position: PagePosition, limit: number, plan: ReadPlan = 'indexed'): SqlQuery {
   if (isAdaptiveSearch(filter, ordering, position)) {
     const byName = ordering.replace(/^-/, '') === 'name';
+    if (isCountedGram(filter.search!)) return buildSearchPageQuery(filter.search!, ordering, position, limit, 'counted');
     return buildSearchPageQuery(filter.search!, ordering, position, limit, byName ? (plan === 'walk' ? WALK_BUDGET.nameOverCap : 0) : WALK_BUDGET.createdAt);
   }
   const params: unknown[] = [];
@@ -208,7 +224,7 @@ export function buildListQuery(filter: GoodsFilter, ordering: GoodsOrdering, pos
  * Runs under `indexed`'s settings (no sequential scan; the walk and the collect each take the
  * only plan their shape allows).
  */
-function buildSearchPageQuery(search: string, ordering: GoodsOrdering, position: PagePosition, limit: number, budget: number): SqlQuery {
+function buildSearchPageQuery(search: string, ordering: GoodsOrdering, position: PagePosition, limit: number, budget: number | 'counted'): SqlQuery {
   const params: unknown[] = [];
   const add = (value: unknown) => {
     params.push(value);
@@ -223,7 +239,8 @@ function buildSearchPageQuery(search: string, ordering: GoodsOrdering, position:
     pattern ??= add(escapeLike(search));
     return caseless(search) ? `name LIKE '%' || ${pattern} || '%'` : `lower(name) LIKE '%' || lower(${pattern}) || '%'`;
   };
-  const grams = `name_grams @> goods_search_grams(${add(search)})${isSingleGram(search) ? '' : ` AND ${like()}`}`;
+  const term = add(search);
+  const grams = `name_grams @> goods_search_grams(${term})${isSingleGram(search) ? '' : ` AND ${like()}`}`;
   const after = position.after
     ? ` AND (${column}, id) ${descending ? '<' : '>'} (${add(position.after.value)}::${type}, ${add(position.after.id)}::uuid)`
     : '';
@@ -232,20 +249,38 @@ function buildSearchPageQuery(search: string, ordering: GoodsOrdering, position:
     `SELECT ${GOODS_COLUMNS}, ${key} AS sort_key FROM goods JOIN ` +
     `(SELECT id, k FROM ${from} ORDER BY k ${dir}, id ${dir} LIMIT ${add(limit)} OFFSET ${add(offset)}) page USING (id) ` +
     `ORDER BY goods.${column} ${dir}, goods.id ${dir}`;
-  const matched = `matched AS MATERIALIZED (SELECT id, ${column} AS k FROM goods WHERE ${grams}${after})`;
+  const matched = (gate = '') => `matched AS MATERIALIZED (SELECT id, ${column} AS k FROM goods WHERE ${grams}${after}${gate})`;
   if (budget === 0) {
     // Nothing to walk: collect (through the bigram index alone, under `collect`'s settings) and sort.
-    return { sql: `WITH ${matched} ${page('matched')}`, params, plan: 'collect' };
+    return { sql: `WITH ${matched()} ${page('matched')}`, params, plan: 'collect' };
   }
   const need = add(limit + offset);
+  let matchedGate = '';
+  // A counted term's budget, from its count: by createdAt, walked when its matches are dense
+  // enough to fill the page within half the budget (spread evenly), else collected at once; by
+  // name, walked only over the count cap. Another term's is fixed by the plan.
+  let walkLimit: string;
+  if (budget === 'counted') {
+    const count = `coalesce((SELECT goods FROM goods_gram_counts WHERE gram = lower(${term}) AND ${countedGramSql(term)}), 0)`;
+    const byName = column === 'name';
+    const walkBudget = add(byName ? WALK_BUDGET.nameOverCap : WALK_BUDGET.createdAt);
+    const enough = byName
+      ? `${count} > ${add(WALK_NAME_OVER)}::int`
+      : `${count}::float8 * ${walkBudget}::int >= 1.5 * ${need}::int * (SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = 'goods'::regclass)`;
+    walkLimit = `(SELECT CASE WHEN ${enough} THEN ${walkBudget}::int ELSE 0 END)`;
+    // Nothing to collect when nothing matches (the bigram index may still offer candidates).
+    matchedGate = ` AND ${count} > 0`;
+  } else {
+    walkLimit = add(budget);
+  }
   const walked =
     `walked AS MATERIALIZED (SELECT id, ${column} AS k FROM (SELECT id, ${column === 'name' ? 'name' : `${column}, name`} FROM goods WHERE true${after} ` +
-    `ORDER BY ${column} ${dir}, id ${dir} LIMIT ${add(budget)}) w WHERE ${like()} LIMIT ${need})`;
+    `ORDER BY ${column} ${dir}, id ${dir} LIMIT ${walkLimit}) w WHERE ${like()} LIMIT ${need})`;
   // The walk's rows when it found the page's last row, else every match; the other branch never runs.
   const picked =
     `picked AS (SELECT id, k FROM walked WHERE (SELECT count(id) FROM walked) >= ${need} ` +
     `UNION ALL SELECT id, k FROM matched WHERE (SELECT count(id) FROM walked) < ${need})`;
-  const sql = `WITH ${walked}, ${matched}, ${picked} ${page('picked')}`;
+  const sql = `WITH ${walked}, ${matched(matchedGate)}, ${picked} ${page('picked')}`;
   return { sql, params, plan: 'indexed' };
 }
 

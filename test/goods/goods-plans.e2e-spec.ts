@@ -126,7 +126,8 @@ describe('goods query plans', () => {
   });
 
   it('should collect a search ordered by name under the cap through the bigram index alone, sort it, then read the page by id', async () => {
-    for (const search of ['奶', '苹果', '三文鱼']) {
+    // (Terms goods_gram_counts does not count: the repository counts them first.)
+    for (const search of ['三文鱼', '新鲜苹果', 'apple pie']) {
       for (const ordering of ['name', '-name'] as const) {
         const query = buildListQuery({ search }, ordering, { offset: 0 }, 21, 'collect');
         expect(query.plan).toBe('collect');
@@ -150,7 +151,8 @@ describe('goods query plans', () => {
           expect(nodes.some((n) => n['Node Type'] === 'Bitmap Index Scan'), label).toBe(true);
           if (!page.after) expect(nodes.some((n) => n['Index Name'] === 'goods_name_grams_idx'), label).toBe(true);
           expect(nodes.some((n) => n['Index Name'] === 'goods_pkey'), label).toBe(true);
-          expect(onGoods(nodes).filter((n) => n['Node Type'] === 'Seq Scan' || n['Node Type'] === 'Index Scan' && n['Index Name'] !== 'goods_pkey'), label).toEqual([]);
+          const byKey = ['goods_pkey', 'goods_gram_counts_pkey'];
+          expect(onGoods(nodes).filter((n) => n['Node Type'] === 'Seq Scan' || (n['Node Type'] === 'Index Scan' && !byKey.includes(n['Index Name']!))), label).toEqual([]);
         }
       }
     }
