@@ -72,7 +72,7 @@ const SHALLOW_OFFSET = 1000;
  * are not spread evenly (names holding a word sit together, behind the brands that sort
  * first): a term is walked only when its count is over the cap, and further.
  */
-export const WALK_BUDGET = { createdAt: 20_000, nameOverCap: 50_000 };
+export const WALK_BUDGET = { createdAt: 20_000, nameOverCap: 50_000, inCategory: 10_000 };
 /** By name, a counted term is walked when it matches more goods than this (the count cap), else collected. */
 const WALK_NAME_OVER = 10_000;
 
@@ -121,12 +121,19 @@ export function isCountedGram(term: string): boolean {
 /** In SQL: whether the term bound as `param` is a gram goods_gram_counts counts. */
 const countedGramSql = (param: string) => `(char_length(lower(${param})) <= 2 OR lower(${param}) ~ '^[a-z0-9]{3,5}$')`;
 
-/** A search and nothing else, ordered by createdAt or name, near the start of the list: one statement walks, then collects if it must. */
+/**
+ * A search near the start of the list read by buildSearchPageQuery (one statement: walk, then
+ * collect if it must): a search alone ordered by createdAt or name, or a search in a category
+ * (and a price range) ordered by createdAt, whose entries in `(category, created_at, id)
+ * INCLUDE (name, price)` say all the filter needs.
+ */
 function isAdaptiveSearch(filter: GoodsFilter, ordering: GoodsOrdering, position: PagePosition): boolean {
   const column = ordering.replace(/^-/, '');
-  const onlySearch = Object.entries(filter).every(([name, value]) => name === 'search' || value === undefined);
   const shallow = position.after !== undefined || (position.offset ?? 0) <= SHALLOW_OFFSET;
-  return filter.search !== undefined && onlySearch && shallow && (column === 'createdAt' || column === 'name');
+  if (filter.search === undefined || !shallow) return false;
+  const used = Object.entries(filter).filter(([, value]) => value !== undefined).map(([name]) => name);
+  if (used.length === 1) return column === 'createdAt' || column === 'name';
+  return column === 'createdAt' && filter.category !== undefined && used.every((name) => ['search', 'category', 'minPrice', 'maxPrice'].includes(name));
 }
 
 export interface SqlQuery {
@@ -173,12 +180,18 @@ function caseless(term: string): boolean {
   return /^[\p{Script=Han}0-9 ]+$/u.test(term);
 }
 
+/** `name` holds the term (its escaped pattern bound as `pattern`), lower-cased only when that can matter. */
+function likeCondition(term: string, pattern: string): string {
+  return caseless(term) ? `name LIKE '%' || ${pattern} || '%'` : `lower(name) LIKE '%' || lower(${pattern}) || '%'`;
+}
+
 /** The list query: filters, keyset or offset, ORDER BY the ordering column then id, LIMIT; each row with its `sort_key`. */
 export function buildListQuery(filter: GoodsFilter, ordering: GoodsOrdering, position: PagePosition, limit: number, plan: ReadPlan = 'indexed'): SqlQuery {
   if (isAdaptiveSearch(filter, ordering, position)) {
     const byName = ordering.replace(/^-/, '') === 'name';
-    if (isCountedGram(filter.search!)) return buildSearchPageQuery(filter.search!, ordering, position, limit, 'counted');
-    return buildSearchPageQuery(filter.search!, ordering, position, limit, byName ? (plan === 'walk' ? WALK_BUDGET.nameOverCap : 0) : WALK_BUDGET.createdAt);
+    if (filter.category !== undefined) return buildSearchPageQuery(filter, ordering, position, limit, WALK_BUDGET.inCategory);
+    if (isCountedGram(filter.search!)) return buildSearchPageQuery(filter, ordering, position, limit, 'counted');
+    return buildSearchPageQuery(filter, ordering, position, limit, byName ? (plan === 'walk' ? WALK_BUDGET.nameOverCap : 0) : WALK_BUDGET.createdAt);
   }
   const params: unknown[] = [];
   const where = whereClause(filter, params);
@@ -224,7 +237,8 @@ export function buildListQuery(filter: GoodsFilter, ordering: GoodsOrdering, pos
  * Runs under `indexed`'s settings (no sequential scan; the walk and the collect each take the
  * only plan their shape allows).
  */
-function buildSearchPageQuery(search: string, ordering: GoodsOrdering, position: PagePosition, limit: number, budget: number | 'counted'): SqlQuery {
+function buildSearchPageQuery(filter: GoodsFilter, ordering: GoodsOrdering, position: PagePosition, limit: number, budget: number | 'counted'): SqlQuery {
+  const search = filter.search!;
   const params: unknown[] = [];
   const add = (value: unknown) => {
     params.push(value);
@@ -237,19 +251,24 @@ function buildSearchPageQuery(search: string, ordering: GoodsOrdering, position:
   let pattern: string | undefined;
   const like = () => {
     pattern ??= add(escapeLike(search));
-    return caseless(search) ? `name LIKE '%' || ${pattern} || '%'` : `lower(name) LIKE '%' || lower(${pattern}) || '%'`;
+    return likeCondition(search, pattern);
   };
   const term = add(search);
   const grams = `name_grams @> goods_search_grams(${term})${isSingleGram(search) ? '' : ` AND ${like()}`}`;
-  const after = position.after
+  let after = position.after
     ? ` AND (${column}, id) ${descending ? '<' : '>'} (${add(position.after.value)}::${type}, ${add(position.after.id)}::uuid)`
     : '';
+  // In a category: the walk reads that category's entries; the price range is tested on each (the index holds the price).
+  let tested = '';
+  if (filter.category !== undefined) after += ` AND category = ${add(filter.category)}`;
+  if (filter.minPrice !== undefined) tested += ` AND price >= ${add(filter.minPrice)}::numeric`;
+  if (filter.maxPrice !== undefined) tested += ` AND price <= ${add(filter.maxPrice)}::numeric`;
   const offset = position.offset ?? 0;
   const page = (from: string) =>
     `SELECT ${GOODS_COLUMNS}, ${key} AS sort_key FROM goods JOIN ` +
     `(SELECT id, k FROM ${from} ORDER BY k ${dir}, id ${dir} LIMIT ${add(limit)} OFFSET ${add(offset)}) page USING (id) ` +
     `ORDER BY goods.${column} ${dir}, goods.id ${dir}`;
-  const matched = (gate = '') => `matched AS MATERIALIZED (SELECT id, ${column} AS k FROM goods WHERE ${grams}${after}${gate})`;
+  const matched = (gate = '') => `matched AS MATERIALIZED (SELECT id, ${column} AS k FROM goods WHERE ${grams}${after}${tested}${gate})`;
   if (budget === 0) {
     // Nothing to walk: collect (through the bigram index alone, under `collect`'s settings) and sort.
     return { sql: `WITH ${matched()} ${page('matched')}`, params, plan: 'collect' };
@@ -274,8 +293,8 @@ function buildSearchPageQuery(search: string, ordering: GoodsOrdering, position:
     walkLimit = add(budget);
   }
   const walked =
-    `walked AS MATERIALIZED (SELECT id, ${column} AS k FROM (SELECT id, ${column === 'name' ? 'name' : `${column}, name`} FROM goods WHERE true${after} ` +
-    `ORDER BY ${column} ${dir}, id ${dir} LIMIT ${walkLimit}) w WHERE ${like()} LIMIT ${need})`;
+    `walked AS MATERIALIZED (SELECT id, ${column} AS k FROM (SELECT id, ${column === 'name' ? 'name' : `${column}, name`}${tested ? ', price' : ''} FROM goods WHERE true${after} ` +
+    `ORDER BY ${column} ${dir}, id ${dir} LIMIT ${walkLimit}) w WHERE ${like()}${tested} LIMIT ${need})`;
   // The walk's rows when it found the page's last row, else every match; the other branch never runs.
   const picked =
     `picked AS (SELECT id, k FROM walked WHERE (SELECT count(id) FROM walked) >= ${need} ` +
@@ -298,7 +317,24 @@ export function buildCountQuery(filter: GoodsFilter, cap: number): SqlQuery {
   params.push(cap);
   const capParam = `$${params.length}::int`;
   const counted = `SELECT count(*) FROM (SELECT 1 FROM goods${where.length ? ` WHERE ${where.join(' AND ')}` : ''} LIMIT ${capParam}) capped`;
-  const searchOnly = filter.search !== undefined && Object.entries(filter).every(([name, value]) => name === 'search' || value === undefined);
+  const used = Object.entries(filter).filter(([, value]) => value !== undefined).map(([name]) => name);
+  if (filter.search !== undefined && filter.category !== undefined && used.every((name) => ['search', 'category', 'minPrice', 'maxPrice'].includes(name))) {
+    // A search in a category (and a price range): counted in `(category, price, id) INCLUDE
+    // (name)` alone (index-only, under `walk`'s settings: no bitmap), testing each entry's name,
+    // instead of visiting in the table every match of the term in every category.
+    const inCategory: unknown[] = [];
+    const bind = (value: unknown) => {
+      inCategory.push(value);
+      return `$${inCategory.length}`;
+    };
+    const conditions = [`category = ${bind(filter.category)}`];
+    if (filter.minPrice !== undefined) conditions.push(`price >= ${bind(filter.minPrice)}::numeric`);
+    if (filter.maxPrice !== undefined) conditions.push(`price <= ${bind(filter.maxPrice)}::numeric`);
+    conditions.push(likeCondition(filter.search, bind(escapeLike(filter.search))));
+    const sql = `SELECT count(*)::int AS n FROM (SELECT 1 FROM goods WHERE ${conditions.join(' AND ')} LIMIT ${bind(cap)}::int) capped`;
+    return { sql, params: inCategory, plan: 'walk' };
+  }
+  const searchOnly = filter.search !== undefined && used.length === 1;
   if (searchOnly) {
     // whereClause bound the term first: $1.
     const sql =

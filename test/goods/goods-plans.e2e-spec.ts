@@ -158,6 +158,17 @@ describe('goods query plans', () => {
     }
   });
 
+  it('should walk a search in a category and a price range by createdAt in (category, created_at, id) INCLUDE (name, price), index-only', async () => {
+    for (const filter of [{ search: '奶', category: '乳品' }, { search: 'apple', category: '水果', minPrice: '1', maxPrice: '50' }] as GoodsFilter[]) {
+      for (const ordering of ['-createdAt', 'createdAt'] as const) {
+        const nodes = await plan(buildListQuery(filter, ordering, { offset: 0 }, 21));
+        const label = `${JSON.stringify(filter)} ${ordering}: ${describePlan(nodes)}`;
+        expect(nodes.find((n) => n['Index Name'] === 'goods_category_created_at_idx')?.['Node Type'], label).toBe('Index Only Scan');
+        expect(onGoods(nodes).filter((n) => n['Node Type'] === 'Seq Scan'), label).toEqual([]);
+      }
+    }
+  });
+
   it('should skip the rows before an offset page in the ordering index alone, and read only the page from the table', async () => {
     for (const [filter, index] of [
       [{}, 'goods_created_at_idx'],
@@ -187,8 +198,15 @@ describe('goods query plans', () => {
   });
 
   it('should pick the bigram index for a rare term and the ordering index for pages', async () => {
-    const rareCount = await plan(buildCountQuery({ search: '榴', category: '水果' }, 10_001));
-    expect(describePlan(rareCount)).toContain('Bitmap Index Scan goods_name_grams_idx');
+    // In a category (and a price range): counted index-only in a (category, …) index holding the name
+    // ((category, price, id) INCLUDE (name) for a price range).
+    for (const filter of [{ search: '榴', category: '水果' }, { search: 'apple', category: '水果', minPrice: '1', maxPrice: '50' }]) {
+      const inCategory = buildCountQuery(filter, 10_001);
+      expect(inCategory.plan).toBe('walk');
+      expect(describePlan(await plan(inCategory)), JSON.stringify(filter)).toMatch(
+        filter.minPrice ? /^Aggregate > Limit > Index Only Scan goods_category_price_idx$/ : /^Aggregate > Limit > Index Only Scan goods_category_\w+_idx$/,
+      );
+    }
     const longer = await plan(buildCountQuery({ search: '榴莲1' }, 10_001));
     expect(describePlan(longer)).toContain('Bitmap Index Scan goods_name_grams_idx');
 
