@@ -1,14 +1,9 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * How many goods hold each gram of their lower-cased name: the exact count of a search term
- * that is one gram, without visiting the table. The grams counted:
- * - those of `name_grams`: each character and each pair of adjacent characters — every term of
- *   one or two characters (奶, 苹果, `ab`);
- * - `goods_word_grams(name)`: the substrings of three to five characters of each run of ASCII
- *   letters and digits (`family size milk 250ml` → `fam`, `fami`, …, `milk`, `250ml`) — the
- *   English and number fragments people type (`choc`, `ana`, `lemon`). A term of 3–5 letters
- *   and digits lies inside one such run wherever it occurs, so the count is exact.
+ * How many goods hold each gram of `name_grams` (each character and each pair of adjacent
+ * characters of the lower-cased name): the exact count of a search of one or two characters
+ * (奶, 苹果, `ab`), which is one gram, without visiting the table.
  *
  * Counting through the bigram index visits every match in the table (a GIN index cannot
  * answer a count alone, and PostgreSQL 15 fetches every page of a bitmap scan): up to 10,000
@@ -17,24 +12,18 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * triggers on goods change it in the same transaction as the rows (insert, delete, an update
  * that renames, truncate), so a count read from it is the count of the goods the same
  * snapshot sees.
- * - Each write adds or subtracts, per gram, how many of its rows hold it, in gram order:
- *   concurrent writers lock the rows they share in the same order (no deadlock), and wait for
- *   each other's commit on them. Writes of the catalogue are staff edits, rare next to reads.
- *   An update that renames nothing (price, stock) changes no count. ~30 µs per row written.
- * - The backfill reads every name once, in 16 slices of the ids (each statement well inside
- *   the connection's query timeout): tens of seconds at a million goods.
+ * - Each write adds or subtracts, per gram, how many of its rows hold it (read from the
+ *   stored `name_grams`, nothing recomputed), in gram order: concurrent writers lock the rows
+ *   they share in the same order (no deadlock), and wait for each other's commit on them.
+ *   Writes of the catalogue are staff edits, rare next to reads. An update that renames
+ *   nothing (price, stock) changes no count.
+ * - The backfill reads `name_grams` once, in 16 slices of the ids (each statement well
+ *   inside the connection's query timeout): tens of seconds at a million goods.
  */
 export class GoodsGramCounts1796190100000 implements MigrationInterface {
   name = 'GoodsGramCounts1796190100000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`
-      CREATE FUNCTION goods_word_grams(name text) RETURNS text[]
-      LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-        SELECT coalesce(array_agg(DISTINCT substr(run.w, i, l)), ARRAY[]::text[])
-          FROM regexp_matches(lower(name), '[a-z0-9]{3,}', 'g') AS m(a), LATERAL (SELECT m.a[1] AS w) run,
-               generate_series(3, 5) AS l, generate_series(1, char_length(run.w) - l + 1) AS i
-      $$`);
     await q.query(`CREATE TABLE goods_gram_counts (gram text PRIMARY KEY, goods integer NOT NULL)`);
     await q.query(`
       CREATE FUNCTION goods_gram_counts_apply() RETURNS trigger
@@ -44,17 +33,17 @@ export class GoodsGramCounts1796190100000 implements MigrationInterface {
           DELETE FROM goods_gram_counts;
         ELSIF TG_OP = 'INSERT' THEN
           INSERT INTO goods_gram_counts AS c (gram, goods)
-          SELECT gram, count(*) FROM new_rows, unnest(name_grams || goods_word_grams(name)) AS gram GROUP BY gram ORDER BY gram
+          SELECT gram, count(*) FROM new_rows, unnest(name_grams) AS gram GROUP BY gram ORDER BY gram
           ON CONFLICT (gram) DO UPDATE SET goods = c.goods + EXCLUDED.goods;
         ELSIF TG_OP = 'DELETE' THEN
           UPDATE goods_gram_counts AS c SET goods = c.goods - d.n
-            FROM (SELECT gram, count(*) AS n FROM old_rows, unnest(name_grams || goods_word_grams(name)) AS gram GROUP BY gram ORDER BY gram) d
+            FROM (SELECT gram, count(*) AS n FROM old_rows, unnest(name_grams) AS gram GROUP BY gram ORDER BY gram) d
            WHERE c.gram = d.gram;
         ELSE
           WITH renamed AS (
-            SELECT o.name_grams || goods_word_grams(o.name) AS old_grams, n.name_grams || goods_word_grams(n.name) AS new_grams
+            SELECT o.name_grams AS old_grams, n.name_grams AS new_grams
               FROM old_rows o JOIN new_rows n ON n.id = o.id
-             WHERE n.name IS DISTINCT FROM o.name
+             WHERE n.name_grams IS DISTINCT FROM o.name_grams
           )
           INSERT INTO goods_gram_counts AS c (gram, goods)
           SELECT gram, sum(delta) FROM (
@@ -69,7 +58,7 @@ export class GoodsGramCounts1796190100000 implements MigrationInterface {
       $$`);
     await q.query(`CREATE TRIGGER goods_gram_counts_insert AFTER INSERT ON goods REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION goods_gram_counts_apply()`);
     await q.query(`CREATE TRIGGER goods_gram_counts_delete AFTER DELETE ON goods REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION goods_gram_counts_apply()`);
-    // (A trigger with transition tables cannot name columns: every update fires it; it compares the names.)
+    // (A trigger with transition tables cannot name columns: every update fires it; it compares the grams.)
     await q.query(
       `CREATE TRIGGER goods_gram_counts_update AFTER UPDATE ON goods REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION goods_gram_counts_apply()`,
     );
@@ -79,7 +68,7 @@ export class GoodsGramCounts1796190100000 implements MigrationInterface {
       const to = slice === 15 ? null : `${(slice + 1).toString(16)}0000000-0000-0000-0000-000000000000`;
       await q.query(
         `INSERT INTO goods_gram_counts AS c (gram, goods)
-         SELECT gram, count(*) FROM goods, unnest(name_grams || goods_word_grams(name)) AS gram
+         SELECT gram, count(*) FROM goods, unnest(name_grams) AS gram
           WHERE id >= $1::uuid${to ? ' AND id < $2::uuid' : ''} GROUP BY gram
          ON CONFLICT (gram) DO UPDATE SET goods = c.goods + EXCLUDED.goods`,
         to ? [from, to] : [from],
@@ -92,6 +81,5 @@ export class GoodsGramCounts1796190100000 implements MigrationInterface {
     for (const event of ['insert', 'delete', 'update', 'truncate']) await q.query(`DROP TRIGGER goods_gram_counts_${event} ON goods`);
     await q.query(`DROP FUNCTION goods_gram_counts_apply()`);
     await q.query(`DROP TABLE goods_gram_counts`);
-    await q.query(`DROP FUNCTION goods_word_grams(text)`);
   }
 }

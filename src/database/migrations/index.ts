@@ -8,6 +8,7 @@ import { AuditLog1796183500000 } from './1796183500000-audit-log';
 import { GoodsImages1796187000000 } from './1796187000000-goods-images';
 import { GoodsCreatedAtNameIndex1796190000000 } from './1796190000000-goods-created-at-name-index';
 import { GoodsGramCounts1796190100000 } from './1796190100000-goods-gram-counts';
+import { GoodsWordGramCounts1796190200000 } from './1796190200000-goods-word-gram-counts';
 
 /** Every migration in order. New ones are appended here (see README, "Migrations"). */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   GoodsImages1796187000000,
   GoodsCreatedAtNameIndex1796190000000,
   GoodsGramCounts1796190100000,
+  GoodsWordGramCounts1796190200000,
 ];
