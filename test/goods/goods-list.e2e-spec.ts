@@ -250,6 +250,35 @@ describe('goods list', () => {
       }
     });
 
+    it('should give a search (alone, or in a category and a price range) exactly the rows and order of the table, by pages and by cursor', async () => {
+      const columns: Record<string, string> = { createdAt: 'created_at', name: 'name', price: 'price' };
+      const filters: Record<string, string>[] = [
+        { search: '商品0' }, // not counted: walked, or counted first by name
+        { search: '商品' }, // counted: read from goods_gram_counts
+        { search: '品06' },
+        { search: '商品0', category: '水果', minPrice: '5', maxPrice: '15.5' },
+        { search: '品', category: '乳品' },
+      ];
+      for (const ordering of ['createdAt', '-createdAt', 'name', '-name', 'price']) {
+        const column = columns[ordering.replace(/^-/, '')];
+        const dir = ordering.startsWith('-') ? 'DESC' : 'ASC';
+        for (const filter of filters) {
+          const rows: { id: string }[] = await t.dataSource.query(
+            `SELECT id FROM goods WHERE strpos(lower(name), lower($1)) > 0 AND ($2::text IS NULL OR category = $2)
+                AND ($3::numeric IS NULL OR price >= $3) AND ($4::numeric IS NULL OR price <= $4)
+              ORDER BY ${column} ${dir}, id ${dir}`,
+            [filter.search, filter.category ?? null, filter.minPrice ?? null, filter.maxPrice ?? null],
+          );
+          const expected = rows.map((r) => r.id);
+          const query = { ordering, ...filter };
+          expect(expected.length, JSON.stringify(query)).toBeGreaterThan(2);
+          expect(await walkPages(query, 2), JSON.stringify(query)).toEqual(expected);
+          expect(await walkCursor(query, 2), JSON.stringify(query)).toEqual(expected);
+          expect((await list({ ...query, pageSize: 1 })).body.total, JSON.stringify(query)).toBe(expected.length);
+        }
+      }
+    });
+
     it('should put nextCursor null on the last page', async () => {
       const last = await list({ page: 3, pageSize: 10 });
       expect(last.body.items).toHaveLength(5);
