@@ -8,7 +8,8 @@
  * - goods reads run the app's own SQL (bench/app-sql.ts) under the app's planner settings,
  *   chosen the way GoodsService chooses them, with the same count cache; each plan's settings
  *   are given to its pool's connections at start, so a page is one round trip;
- * - PATCH runs GoodsRepository.update's statement;
+ * - PATCH does GoodsRepository.update's work: a transaction that locks the row, updates it and
+ *   writes its audit row;
  * - WeChat login calls jscode2session over a keep-alive agent, seals the session_key like the
  *   app (AES-256-GCM), upserts the user and opens the session with its refresh token in one
  *   statement, and signs one token;
@@ -22,6 +23,7 @@ import { Agent, createServer, IncomingMessage, request as httpRequest, ServerRes
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
 import { SecretBox } from '../src/common/crypto/secret-box';
+import { requestIdOf } from '../src/logging/request-id';
 import {
   buildCountQuery,
   buildListQuery,
@@ -193,7 +195,7 @@ export class BaselineServer {
           const principal = await this.authenticate(req);
           if (principal.role !== 'staff' && principal.role !== 'admin') throw new HttpError(403, 'FORBIDDEN', 'staff or admin only');
           const goodsId = parseId(id);
-          return send(res, 200, await this.patch(goodsId, await readJson(req), principal.userId));
+          return send(res, 200, await this.patch(goodsId, await readJson(req), principal.userId, requestIdOf(req)));
         }
       }
       throw new HttpError(404, 'NOT_FOUND', `Cannot ${req.method} ${path}`);
@@ -326,8 +328,13 @@ export class BaselineServer {
     };
   }
 
-  /** GoodsRepository.update's statement: one atomic UPDATE, the version checked in its WHERE. */
-  private async patch(id: string, body: unknown, userId: string): Promise<object> {
+  /**
+   * GoodsRepository.update's work: in one transaction, the row locked and read (the version
+   * checked against it), the UPDATE, and the audit row of the change (the audited fields that
+   * changed, `[before, after]`), committed together; media references are touched only when
+   * images change, which this bench never sends.
+   */
+  private async patch(id: string, body: unknown, userId: string, requestId: string): Promise<object> {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw bad('the body must be an object');
     const input = body as Record<string, unknown>;
     const params: unknown[] = [id, userId];
@@ -342,23 +349,32 @@ export class BaselineServer {
     }
     const version = input.version;
     if (version !== undefined && (!Number.isInteger(version) || (version as number) < 1)) throw bad('version must be a positive integer');
-    if (sets.length === 0) {
-      const current = await this.plain.query<GoodsRow>(`SELECT ${GOODS_COLUMNS} FROM goods WHERE id = $1`, [id]);
-      if (!current.rows.length) throw new HttpError(404, 'GOODS_NOT_FOUND', 'Goods not found');
-      if (version !== undefined && version !== current.rows[0].version) throw new HttpError(409, 'VERSION_CONFLICT', 'version conflict');
-      return goodsJson(current.rows[0]);
+    const client = await this.plain.connect();
+    try {
+      await client.query('BEGIN');
+      const current = await client.query<GoodsRow>(`SELECT ${GOODS_COLUMNS} FROM goods WHERE id = $1 FOR UPDATE`, [id]);
+      const before = current.rows[0];
+      if (!before) throw new HttpError(404, 'GOODS_NOT_FOUND', 'Goods not found');
+      if (version !== undefined && version !== before.version) throw new HttpError(409, 'VERSION_CONFLICT', 'version conflict');
+      if (sets.length === 0) {
+        await client.query('COMMIT');
+        return goodsJson(before);
+      }
+      sets.push('version = version + 1', 'updated_at = now()', 'updated_by = $2');
+      const updated = await client.query<GoodsRow>(`UPDATE goods SET ${sets.join(', ')} WHERE id = $1 RETURNING ${GOODS_COLUMNS}`, params);
+      const after = updated.rows[0];
+      await client.query(
+        `INSERT INTO audit_log (actor_id, action, target_type, target_id, changes, request_id) VALUES ($1, 'goods.update', 'goods', $2, $3::jsonb, $4)`,
+        [userId, id, JSON.stringify(auditedChanges(before, after)), requestId],
+      );
+      await client.query('COMMIT');
+      return goodsJson(after);
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
     }
-    sets.push('version = version + 1', 'updated_at = now()', 'updated_by = $2');
-    let where = 'id = $1';
-    if (version !== undefined) {
-      params.push(version);
-      where += ` AND version = $${params.length}`;
-    }
-    const updated = await this.plain.query<GoodsRow>(`UPDATE goods SET ${sets.join(', ')} WHERE ${where} RETURNING ${GOODS_COLUMNS}`, params);
-    if (updated.rows.length === 1) return goodsJson(updated.rows[0]);
-    const current = await this.plain.query(`SELECT version FROM goods WHERE id = $1`, [id]);
-    if (!current.rows.length) throw new HttpError(404, 'GOODS_NOT_FOUND', 'Goods not found');
-    throw new HttpError(409, 'VERSION_CONFLICT', 'version conflict');
   }
 
   /** The least a WeChat login must do: one jscode2session call, one statement, one signature. */
@@ -481,6 +497,27 @@ function goodsJson(row: GoodsRow): object {
     updatedBy: row.updated_by,
     version: row.version,
   };
+}
+
+/** The audit row's `changes`: each audited field whose value changed, as `[before, after]` (the app's changesBetween). */
+function auditedChanges(before: GoodsRow, after: GoodsRow): Record<string, [unknown, unknown]> {
+  const pick = (row: GoodsRow) => ({
+    name: row.name,
+    price: Number(row.price),
+    stock: row.stock,
+    category: row.category,
+    onSale: row.on_sale,
+    description: row.description,
+    imageUrl: row.image_url,
+    images: row.images,
+  });
+  const was = pick(before);
+  const now = pick(after);
+  const changes: Record<string, [unknown, unknown]> = {};
+  for (const field of Object.keys(was) as (keyof typeof was)[]) {
+    if (JSON.stringify(was[field]) !== JSON.stringify(now[field])) changes[field] = [was[field], now[field]];
+  }
+  return changes;
 }
 
 function validPatchValue(field: string, value: unknown): unknown {
