@@ -27,9 +27,19 @@ export function escapeLike(term: string): string {
  * raw statement's row can be turned into the entity by `hydrateRow` without a second query.
  */
 export function entityColumns(repo: Repository<ObjectLiteral>, alias?: string): string {
-  const prefix = alias ? `${alias}.` : '';
-  return repo.metadata.columns.map((c) => `${prefix}${c.databaseName} AS "${c.propertyName}"`).join(', ');
+  // Built once per entity and alias: a login's statement needs it every time.
+  let byAlias = columnLists.get(repo.metadata);
+  if (!byAlias) columnLists.set(repo.metadata, (byAlias = new Map()));
+  let list = byAlias.get(alias ?? '');
+  if (list === undefined) {
+    const prefix = alias ? `${alias}.` : '';
+    list = repo.metadata.columns.map((c) => `${prefix}${c.databaseName} AS "${c.propertyName}"`).join(', ');
+    byAlias.set(alias ?? '', list);
+  }
+  return list;
 }
+
+const columnLists = new WeakMap<object, Map<string, string>>();
 
 /** The entity of a raw row selected with `entityColumns`, values converted as TypeORM would (dates, numbers). */
 export function hydrateRow<T extends ObjectLiteral>(repo: Repository<T>, row: Record<string, unknown>): T {
