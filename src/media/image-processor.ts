@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import sharp from 'sharp';
+import type { Sharp } from 'sharp';
 import { IMAGE_TYPES, ImageContentType, ImageFormat } from './media-key';
 import { MediaTooLargeImageError, MediaTypeUnsupportedError, MediaUnreadableError } from './media.errors';
 
@@ -40,14 +40,10 @@ const MULTI_FRAME: ReadonlySet<ImageFormat> = new Set(['gif', 'webp']);
  */
 @Injectable()
 export class ImageProcessor {
-  constructor() {
-    // libvips' operation cache would keep decoded user images in memory between requests.
-    sharp.cache(false);
-  }
-
   async process(input: Buffer, longestSide: number): Promise<ProcessedImage> {
     const format = sniffImageFormat(input);
     if (!format) throw new MediaTypeUnsupportedError();
+    const sharp = await loadSharp();
     const animated = MULTI_FRAME.has(format);
 
     // The header alone: sharp reads dimensions without decoding pixels, so a 20,000 ×
@@ -80,8 +76,22 @@ export class ImageProcessor {
   }
 }
 
+let sharpLoaded: Promise<typeof import('sharp')> | undefined;
+
+/**
+ * sharp, loaded with the first image: libvips is ~18 MB of resident memory that a server
+ * nobody uploads to never needs (the catalogue reads, the logins).
+ */
+function loadSharp(): Promise<typeof import('sharp')> {
+  return (sharpLoaded ??= import('sharp').then(({ default: sharp }) => {
+    // libvips' operation cache would keep decoded user images in memory between requests.
+    sharp.cache(false);
+    return sharp;
+  }));
+}
+
 /** The same type out as in (a GIF stays a GIF, so an animation survives); sharp writes no metadata unless asked. */
-function encode(pipeline: sharp.Sharp, format: ImageFormat): sharp.Sharp {
+function encode(pipeline: Sharp, format: ImageFormat): Sharp {
   switch (format) {
     case 'jpeg':
       return pipeline.jpeg({ quality: 85 });

@@ -10,13 +10,19 @@ import { MediaRepository } from './media.repository';
 import { MediaService } from './media.service';
 import { LocalMediaStorage } from './storage/local-media-storage';
 import { MEDIA_STORAGE, MediaStorage } from './storage/media-storage';
-import { S3MediaStorage } from './storage/s3-media-storage';
 
+/**
+ * The S3 driver is loaded only where it is used: @aws-sdk/client-s3 and its @smithy/@aws-sdk
+ * dependencies are ~20 MB of resident memory that a server on the local driver never needs.
+ */
 const storageProvider: Provider = {
   provide: MEDIA_STORAGE,
   inject: [APP_CONFIG],
-  useFactory: (config: AppConfig): MediaStorage =>
-    config.media.storage.driver === 's3' ? new S3MediaStorage(config.media.storage.s3) : new LocalMediaStorage(config.media.storage.localDir),
+  useFactory: async (config: AppConfig): Promise<MediaStorage> => {
+    if (config.media.storage.driver !== 's3') return new LocalMediaStorage(config.media.storage.localDir);
+    const { S3MediaStorage } = await import('./storage/s3-media-storage.js');
+    return new S3MediaStorage(config.media.storage.s3);
+  },
 };
 
 /**

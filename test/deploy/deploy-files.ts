@@ -159,7 +159,10 @@ export function readDockerfile(text = readFileSync(DOCKERFILE, 'utf8')): Dockerf
 /** `ARG NAME=default` / `ARG NAME` → [name, default]. */
 export function argOf(instruction: Instruction): [string, string | undefined] {
   const at = instruction.args.indexOf('=');
-  return at === -1 ? [instruction.args, undefined] : [instruction.args.slice(0, at), instruction.args.slice(at + 1)];
+  if (at === -1) return [instruction.args, undefined];
+  // `NAME="a value with spaces"`: Docker takes off the quotes.
+  const value = instruction.args.slice(at + 1);
+  return [instruction.args.slice(0, at), /^".*"$/.test(value) ? value.slice(1, -1) : value];
 }
 
 /** An exec-form (JSON array) argument, else null. */

@@ -59,6 +59,12 @@ describe('the production image (Dockerfile)', () => {
     expect(instructions(runtime, 'ENV').map((i) => i.args)).toContain('NODE_ENV=production');
   });
 
+  it("should size V8's heap and glibc's arenas for a container in its ENV, which the CMD, `npm start` and the CLI all get (docs/performance.md)", () => {
+    const options = instructions(runtime, 'ENV').map(argOf).find(([name]) => name === 'NODE_OPTIONS')?.[1];
+    expect(options?.split(' ')).toEqual(expect.arrayContaining([expect.stringMatching(/^--max-old-space-size=\d+$/), expect.stringMatching(/^--max-semi-space-size=\d+$/)]));
+    expect(instructions(runtime, 'ENV').map((i) => i.args)).toContain('MALLOC_ARENA_MAX=2');
+  });
+
   it('should check liveness, in exec form: /api/health/live never touches the database', () => {
     const healthcheck = last(runtime, 'HEALTHCHECK')!;
     const command = execForm(healthcheck.args.replace(/^(--\S+\s+)*CMD\s+/, ''));
