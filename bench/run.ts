@@ -16,7 +16,7 @@
  */
 import { ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { Client } from 'pg';
@@ -359,6 +359,8 @@ async function main(): Promise<void> {
         AUTH_RATE_LIMIT: '100000',
         GOODS_COUNT_CACHE_SECONDS: String(o.countCacheSeconds),
         LOG_LEVEL: o.appLogLevel,
+        // The runtime settings the image gives the app (NODE_OPTIONS, MALLOC_ARENA_MAX), read from the Dockerfile.
+        ...imageRuntimeEnv(),
       };
       log(`starting the app (NODE_ENV=production, LOG_LEVEL=${o.appLogLevel}; log: ${appLog})`);
       const app = await startApp(env, appLog, workDir, o.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
@@ -441,7 +443,7 @@ async function main(): Promise<void> {
       aa: o.aa,
       outcomes,
       peakRssMb: hwm,
-      setup: `${o.rows.toLocaleString('en')} goods, ${o.connections} connections, ${o.warmup} s warm-up + ${o.seconds} s per scenario and server in ${slices} slice(s), count cache ${o.countCacheSeconds} s${o.aa ? '' : `, app NODE_ENV=production LOG_LEVEL=${o.appLogLevel}`}; revision ${gitRevision()}`,
+      setup: `${o.rows.toLocaleString('en')} goods, ${o.connections} connections, ${o.warmup} s warm-up + ${o.seconds} s per scenario and server in ${slices} slice(s), count cache ${o.countCacheSeconds} s${o.aa ? '' : `, app NODE_ENV=production LOG_LEVEL=${o.appLogLevel} ${Object.entries(imageRuntimeEnv()).map(([k, v]) => `${k}=${v}`).join(' ')}`}; revision ${gitRevision()}`,
       machine,
       command: o.smoke ? 'npm run bench:smoke' : `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`,
     };
@@ -494,3 +496,17 @@ main().catch((err: Error) => {
   process.stderr.write(`bench failed: ${err.stack ?? err.message}\n`);
   process.exit(1);
 });
+
+/**
+ * The `ENV` of the Dockerfile's last stage (the image the app runs in), but NODE_ENV, which
+ * the bench sets itself: the app is measured with the memory settings it ships with.
+ */
+function imageRuntimeEnv(): Record<string, string> {
+  const dockerfile = readFileSync(resolve(__dirname, '..', '..', 'Dockerfile'), 'utf8');
+  const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+  const env: Record<string, string> = {};
+  for (const match of runtime.matchAll(/^ENV\s+([A-Z_][A-Z0-9_]*)=("([^"]*)"|\S+)\s*$/gm)) {
+    if (match[1] !== 'NODE_ENV') env[match[1]] = match[3] ?? match[2];
+  }
+  return env;
+}
