@@ -75,9 +75,17 @@ export async function setupAdminConsole(app: NestFastifyApplication, dir: string
   app
     .getHttpAdapter()
     .getInstance()
-    .addHook('onRequest', async (request, reply) => {
-      const [path, query] = request.url.split('?', 2);
-      if (path === `/${ADMIN_PATH}`) return reply.redirect(`/${ADMIN_PATH}/${query === undefined ? '' : `?${query}`}`, 301);
+    // A callback hook with a cheap test first: it runs on every request, API ones included.
+    .addHook('onRequest', (request, reply, done) => {
+      const url = request.url;
+      if (url.startsWith(`/${ADMIN_PATH}`)) {
+        const [path, query] = url.split('?', 2);
+        if (path === `/${ADMIN_PATH}`) {
+          reply.redirect(`/${ADMIN_PATH}/${query === undefined ? '' : `?${query}`}`, 301);
+          return;
+        }
+      }
+      done();
     });
   await app.register(fastifyStatic, {
     root: dir,
