@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from './migrations';
 
 /**
@@ -10,8 +10,24 @@ import { MIGRATIONS } from './migrations';
  */
 const MIGRATION_LOCK = `hashtext('wxmall.migrations')`;
 
-/** Applies the pending migrations under the lock, each in its own transaction; returns the names applied. */
-export async function migrateUnderLock(dataSource: DataSource, logger = new Logger('Migrations')): Promise<string[]> {
+/**
+ * Applies the pending migrations under the lock, each in its own transaction; returns the names
+ * applied. They run on connections of their own, without the app's per-query timeout
+ * (`query_timeout`, 30 s): a migration that rewrites or indexes a big table (goods at a million
+ * rows: 20–50 s) must not be cut off half-way by a timeout meant for requests.
+ */
+export async function migrateUnderLock(app: DataSource, logger = new Logger('Migrations')): Promise<string[]> {
+  const options = app.options as DataSourceOptions & { extra?: Record<string, unknown> };
+  const { query_timeout: _requestsOnly, ...extra } = options.extra ?? {};
+  const dataSource = await new DataSource({ ...options, poolSize: 2, extra } as DataSourceOptions).initialize();
+  try {
+    return await migrateWith(dataSource, logger);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+async function migrateWith(dataSource: DataSource, logger: Logger): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
