@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { config as loadDotenv } from 'dotenv';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 import { CliModule } from './cli.module';
 import { buildDataSourceOptions } from './database/data-source-options';
 import { migrateUnderLock } from './database/migrator';
@@ -108,14 +107,9 @@ async function migrate(extra: string[], env: Record<string, string | undefined> 
   }
   const db = await resolveDatabase(config);
   try {
-    const dataSource = await new DataSource(buildDataSourceOptions(db.url, { poolSize: 2, applicationName: 'wxmall-migrate' })).initialize();
-    try {
-      const applied = await migrateUnderLock(dataSource);
-      io.out(applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')}` : 'the schema is current: nothing to apply');
-      return 0;
-    } finally {
-      await dataSource.destroy();
-    }
+    const applied = await migrateUnderLock(buildDataSourceOptions(db.url, { applicationName: 'wxmall-migrate' }));
+    io.out(applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')}` : 'the schema is current: nothing to apply');
+    return 0;
   } finally {
     await db.stop();
   }

@@ -16,6 +16,11 @@ import { RefreshInProgressError, RefreshTokenInvalidError, RefreshTokenReusedErr
 import type { TokenPairResponse } from './dto/token.dto';
 import { SessionsRepository } from './sessions.repository';
 
+/** A session opened with its login, and its first refresh token (in the clear: it goes to the client once). */
+export interface OpenedSession {
+  id: string;
+  refreshToken: string;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -23,12 +28,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * Login sessions: one per login and device, each a family of single-use refresh tokens
  * (stored as SHA-256 hashes) plus short-lived HS256 access tokens that name the session.
  */
-/** A session opened with its login, and its first refresh token (in the clear: it goes to the client once). */
-export interface OpenedSession {
-  id: string;
-  refreshToken: string;
-}
-
 @Injectable()
 export class SessionsService {
   constructor(

@@ -29,7 +29,7 @@ export class DatabaseModule {
           dataSourceFactory: async (dataSourceOptions) => {
             const dataSource = await new DataSource(dataSourceOptions!).initialize();
             try {
-              if (options.migrate) await migrateUnderLock(dataSource);
+              if (options.migrate) await migrateUnderLock(dataSource.options);
             } catch (err) {
               await dataSource.destroy();
               throw err;

@@ -12,12 +12,12 @@ const MIGRATION_LOCK = `hashtext('wxmall.migrations')`;
 
 /**
  * Applies the pending migrations under the lock, each in its own transaction; returns the names
- * applied. They run on connections of their own, without the app's per-query timeout
+ * applied. They run on connections of their own (a DataSource made from the app's options), without the app's per-query timeout
  * (`query_timeout`, 30 s): a migration that rewrites or indexes a big table (goods at a million
  * rows: 20–50 s) must not be cut off half-way by a timeout meant for requests.
  */
-export async function migrateUnderLock(app: DataSource, logger = new Logger('Migrations')): Promise<string[]> {
-  const options = app.options as DataSourceOptions & { extra?: Record<string, unknown> };
+export async function migrateUnderLock(appOptions: DataSourceOptions, logger = new Logger('Migrations')): Promise<string[]> {
+  const options = appOptions as DataSourceOptions & { extra?: Record<string, unknown> };
   const { query_timeout: _requestsOnly, ...extra } = options.extra ?? {};
   const dataSource = await new DataSource({ ...options, poolSize: 2, extra } as DataSourceOptions).initialize();
   try {

@@ -137,9 +137,25 @@ function isAdaptiveSearch(filter: GoodsFilter, ordering: GoodsOrdering, position
   const column = ordering.replace(/^-/, '');
   const shallow = position.after !== undefined || (position.offset ?? 0) <= SHALLOW_OFFSET;
   if (filter.search === undefined || !shallow) return false;
-  const used = Object.entries(filter).filter(([, value]) => value !== undefined).map(([name]) => name);
-  if (used.length === 1) return column === 'createdAt' || column === 'name';
-  return column === 'createdAt' && filter.category !== undefined && used.every((name) => ['search', 'category', 'minPrice', 'maxPrice'].includes(name));
+  if (isSearchAlone(filter)) return column === 'createdAt' || column === 'name';
+  return column === 'createdAt' && isSearchInCategory(filter);
+}
+
+/** The filters given (those not undefined). */
+function filtersUsed(filter: GoodsFilter): string[] {
+  return Object.entries(filter)
+    .filter(([, value]) => value !== undefined)
+    .map(([name]) => name);
+}
+
+/** A search and nothing else. */
+function isSearchAlone(filter: GoodsFilter): boolean {
+  return filter.search !== undefined && filtersUsed(filter).length === 1;
+}
+
+/** A search in a category, with a price range or not, and nothing else: `(category, …) INCLUDE (name, price)` answers it. */
+function isSearchInCategory(filter: GoodsFilter): filter is GoodsFilter & { search: string; category: string } {
+  return filter.search !== undefined && filter.category !== undefined && filtersUsed(filter).every((name) => ['search', 'category', 'minPrice', 'maxPrice'].includes(name));
 }
 
 export interface SqlQuery {
@@ -309,7 +325,6 @@ function buildSearchPageQuery(filter: GoodsFilter, ordering: GoodsOrdering, posi
   return { sql, params, plan: 'indexed' };
 }
 
-
 /**
  * Counts matches up to `cap` and no further, so a count never costs a scan of the whole table.
  * A search alone that is one counted gram — one or two characters, or three to five ASCII
@@ -322,9 +337,8 @@ export function buildCountQuery(filter: GoodsFilter, cap: number): SqlQuery {
   const where = whereClause(filter, params);
   params.push(cap);
   const capParam = `$${params.length}::int`;
-  const counted = `SELECT count(*) FROM (SELECT 1 FROM goods${where.length ? ` WHERE ${where.join(' AND ')}` : ''} LIMIT ${capParam}) capped`;
-  const used = Object.entries(filter).filter(([, value]) => value !== undefined).map(([name]) => name);
-  if (filter.search !== undefined && filter.category !== undefined && used.every((name) => ['search', 'category', 'minPrice', 'maxPrice'].includes(name))) {
+  const capped = `FROM (SELECT 1 FROM goods${where.length ? ` WHERE ${where.join(' AND ')}` : ''} LIMIT ${capParam}) capped`;
+  if (isSearchInCategory(filter)) {
     // A search in a category (and a price range): counted in `(category, price, id) INCLUDE
     // (name)` alone (index-only, under `walk`'s settings: no bitmap), testing each entry's name,
     // instead of visiting in the table every match of the term in every category.
@@ -340,14 +354,13 @@ export function buildCountQuery(filter: GoodsFilter, cap: number): SqlQuery {
     const sql = `SELECT count(*)::int AS n FROM (SELECT 1 FROM goods WHERE ${conditions.join(' AND ')} LIMIT ${bind(cap)}::int) capped`;
     return { sql, params: inCategory, plan: 'walk' };
   }
-  const searchOnly = filter.search !== undefined && used.length === 1;
-  if (searchOnly) {
+  if (isSearchAlone(filter)) {
     // whereClause bound the term first: $1.
     const sql =
-      `SELECT (CASE WHEN char_length(lower($1)) <= 2 OR lower($1) ~ '^[a-z0-9]{3,5}$' ` +
+      `SELECT (CASE WHEN ${countedGramSql('$1')} ` +
       `THEN least(coalesce((SELECT goods FROM goods_gram_counts WHERE gram = lower($1)), 0), ${capParam}) ` +
-      `ELSE (${counted}) END)::int AS n`;
+      `ELSE (SELECT count(*) ${capped}) END)::int AS n`;
     return { sql, params, plan: 'indexed' };
   }
-  return { sql: `SELECT count(*)::int AS n FROM (SELECT 1 FROM goods${where.length ? ` WHERE ${where.join(' AND ')}` : ''} LIMIT ${capParam}) capped`, params, plan: 'indexed' };
+  return { sql: `SELECT count(*)::int AS n ${capped}`, params, plan: 'indexed' };
 }

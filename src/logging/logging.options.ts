@@ -78,8 +78,7 @@ function serializeError(err: unknown) {
  * A request in a log line: id, method and URL (secret query values redacted) — never
  * headers (Authorization, cookies) or the body, even when code logs a raw request.
  */
-function serializeRequest(req: { id?: unknown; method?: unknown; url?: unknown; originalUrl?: unknown; headers?: unknown }) {
-  if (req && typeof req === 'object' && req.headers === undefined) return req;
+function serializeRequest(req: { id?: unknown; method?: unknown; url?: unknown; originalUrl?: unknown }) {
   const url = typeof req?.originalUrl === 'string' ? req.originalUrl : typeof req?.url === 'string' ? req.url : '';
   return { id: req?.id, method: req?.method, url: redactUrl(url) };
 }

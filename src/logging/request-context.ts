@@ -1,8 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage } from 'node:http';
-import { redactUrl } from './logging.options';
 
-/** A request as its log lines show it. */
+/** A request as its log lines show it (the logger's `req` serialiser redacts the URL's secret query values). */
 export interface LoggedRequest {
   id: string;
   method: string;
@@ -20,9 +19,9 @@ export class RequestContext {
     readonly startedAt: number,
   ) {}
 
-  /** `{ id, method, url }`, the URL's secret query values redacted; built once, on the first line that needs it. */
+  /** `{ id, method, url }`, built once, on the first line that needs it. */
   get req(): LoggedRequest {
-    return (this.logged ??= { id: this.id, method: this.raw.method ?? '', url: redactUrl(this.raw.url) });
+    return (this.logged ??= { id: this.id, method: this.raw.method ?? '', url: this.raw.url ?? '' });
   }
 }
 

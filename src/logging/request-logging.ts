@@ -37,7 +37,7 @@ function levelOf(res: ServerResponse): 'info' | 'warn' | 'error' {
  */
 export function registerRequestLogging(fastify: FastifyInstance, root: Logger): void {
   // Without the root's redaction paths, which cost more than the rest of the line: a summary
-  // line holds only what is built below, the URL's secret query values already redacted.
+  // line holds only what is built below (the `req` serialiser redacts the URL's secret values).
   const logger = root.child({}, { redact: { paths: [] } });
   fastify.addHook('onRequest', (request, reply, done) => {
     const raw = request.raw;

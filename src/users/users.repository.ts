@@ -21,7 +21,6 @@ export type WechatProfileFields = Partial<
   Pick<UserEntity, 'nickname' | 'avatarUrl' | 'gender' | 'city' | 'province' | 'country' | 'language' | 'unionid'>
 >;
 
-/** `released`: media the user no longer refers to (a replaced avatar), to free once the write has committed. */
 /** A statement that upserts a user (see UsersRepository.openidUpsertStatement), and how to read the row it returns. */
 export interface OpenidUpsertStatement {
   sql: string;
@@ -29,6 +28,7 @@ export interface OpenidUpsertStatement {
   read(row: Record<string, unknown>): { user: UserEntity; isNew: boolean };
 }
 
+/** `released`: media the user no longer refers to (a replaced avatar), to free once the write has committed. */
 export type UpsertResult = { kind: 'upserted'; user: UserEntity; isNew: boolean; released: string[] } | { kind: 'disabled' };
 
 /** A user as written, and the media it no longer refers to (a replaced avatar), to free once the write has committed. */
@@ -62,17 +62,12 @@ export class UsersRepository {
   }
 
   /**
-   * Finds or creates the user of an openid in one `INSERT … ON CONFLICT`, so concurrent
-   * first logins create exactly one row; `xmax = 0` tells whether this statement inserted it.
-   * A disabled user's row is left untouched (the conflict update is skipped). With an
-   * avatarUrl (from wx.getUserProfile) the statement runs in a transaction with the user's
-   * media references, since it may replace an uploaded avatar.
-   */
-  /**
-   * A WeChat login's upsert as one statement, for another module's statement to run as a CTE
-   * ($1…$n are its parameters): it RETURNs the whole row and `inserted`, or no row for a
-   * disabled user (left unchanged). `read` turns that row into the entity. SessionsRepository
-   * runs it with the new session and its refresh token: a login in one round trip.
+   * A WeChat login's upsert as one `INSERT … ON CONFLICT`, so concurrent first logins create
+   * exactly one row; `xmax = 0` tells whether this statement inserted it. A disabled user's row
+   * is left untouched (the conflict update is skipped) and no row comes back. For another
+   * module's statement to run as a CTE ($1…$n are its parameters; SessionsRepository runs it
+   * with the new session and its refresh token: a login in one round trip); `read` turns the
+   * row into the entity.
    */
   openidUpsertStatement(input: OpenidUpsert): OpenidUpsertStatement {
     const params: unknown[] = [input.openid, input.unionid, this.box.seal(input.sessionKey, input.openid), input.profile.gender ?? null];
@@ -98,7 +93,11 @@ export class UsersRepository {
     return { sql, params, read: (row) => ({ user: hydrateRow(this.repo, row), isNew: row.inserted === true }) };
   }
 
-  /** Finds or creates the user of a WeChat login (see openidUpsertStatement); with an avatar, its media reference in the same transaction. */
+  /**
+   * Finds or creates the user of a WeChat login (openidUpsertStatement on its own). With an
+   * avatarUrl (from wx.getUserProfile) the statement runs in a transaction with the user's
+   * media references, since it may replace an uploaded avatar.
+   */
   async upsertByOpenid(input: OpenidUpsert): Promise<UpsertResult> {
     const { sql, params, read } = this.openidUpsertStatement(input);
     if (!input.profile.avatarUrl) {

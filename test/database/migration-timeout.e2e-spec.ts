@@ -35,7 +35,7 @@ describe('migrations on a big table', () => {
     // The app's own connections do time out on such a statement…
     await expect(app.query('SELECT pg_sleep(0.6)')).rejects.toThrow(/timeout/i);
     // …the migration, run by migrateUnderLock on connections of its own, completes.
-    expect(await migrateUnderLock(app)).toEqual(['SlowMigration1700000000001']);
+    expect(await migrateUnderLock(app.options)).toEqual(['SlowMigration1700000000001']);
     expect(await app.query(`SELECT name FROM "${table}"`)).toEqual([{ name: 'SlowMigration1700000000001' }]);
   });
 });

@@ -5,11 +5,11 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Redis from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config';
 import { FakeWechatServer } from '../support/fake-wechat.server';
 import { cleanEnv, ensureBuilt, freePort, MAIN_JS, ROOT, Spawned, spawnProcess, waitForStatus } from '../support/processes';
-import { TEST_APPID, TEST_JWT_SECRET, TEST_WECHAT_SECRET } from '../support/test-app';
+import { processAppEnv, TEST_APPID, TEST_JWT_SECRET, TEST_WECHAT_SECRET } from '../support/test-app';
 import { findNginx, mainNginxConf, NGINX_CONF, readCompose, renderNginxConf, serviceEnvironment } from './deploy-files';
 
 const NGINX = findNginx();
@@ -160,22 +160,17 @@ describe('the load balancer (deploy/nginx/wxmall.conf)', () => {
       const compose = composeAppEnv();
       for (let i = 0; i < 2; i++) {
         const port = await freePort();
-        const env = cleanEnv({
-          NODE_ENV: 'development',
-          PORT: String(port),
-          DATABASE_URL: inject('databaseUrl'),
-          JWT_SECRET: TEST_JWT_SECRET,
-          WECHAT_APPID: TEST_APPID,
-          WECHAT_SECRET: TEST_WECHAT_SECRET,
-          WECHAT_API_BASE: fake.url,
-          REDIS_URL,
-          REDIS_KEY_PREFIX: redisPrefix,
-          AUTH_RATE_LIMIT: '3',
-          LOG_LEVEL: 'info',
-          // As docker-compose.yml runs them.
-          TRUST_PROXY: compose.TRUST_PROXY,
-          MIGRATIONS_RUN: compose.MIGRATIONS_RUN,
-        });
+        const env = cleanEnv(
+          processAppEnv(fake.url, {
+            PORT: String(port),
+            REDIS_URL,
+            REDIS_KEY_PREFIX: redisPrefix,
+            AUTH_RATE_LIMIT: '3',
+            // As docker-compose.yml runs them.
+            TRUST_PROXY: compose.TRUST_PROXY,
+            MIGRATIONS_RUN: compose.MIGRATIONS_RUN,
+          }),
+        );
         const proc = spawnProcess(process.execPath, [MAIN_JS], { env });
         instances.push({ port, proc });
       }

@@ -56,7 +56,7 @@ describe('GET /api/health/ready with MIGRATIONS_RUN=false and a schema behind', 
     expect(behind.status).toBe(503);
     expect(behind.body).toMatchObject({ code: 'HEALTH_CHECK_FAILED', message: 'Unhealthy: schema down' });
     expect(await t.dataSource.query(`SELECT to_regclass('public.goods') AS t`)).toEqual([{ t: null }]);
-    expect(await migrateUnderLock(t.dataSource)).toHaveLength(MIGRATIONS.length);
+    expect(await migrateUnderLock(t.dataSource.options)).toHaveLength(MIGRATIONS.length);
     expect((await t.request('GET', '/api/health/ready')).status).toBe(200);
   });
 });

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import Redis from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRINCIPAL_FORGET_CHANNEL } from '../../src/auth/principal-broadcast';
 import { PRINCIPAL_TTL_MS } from '../../src/auth/principal-cache';
 import { FakeWechatServer } from '../support/fake-wechat.server';
 import { FaultyProxy } from '../support/faulty-proxy';
 import { cleanEnv, ensureBuilt, freePort, killIfRunning, MAIN_JS, Spawned, spawnProcess, waitForStatus } from '../support/processes';
-import { TEST_APPID, TEST_JWT_SECRET, TEST_WECHAT_SECRET } from '../support/test-app';
+import { processAppEnv, TEST_APPID, TEST_WECHAT_SECRET } from '../support/test-app';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 /** Low, so the shared count shows within a few logins; each test logs in from addresses of its own. */
@@ -90,21 +90,16 @@ describe('two instances sharing Redis', () => {
 
   async function start(name: string, extra: Record<string, string> = {}): Promise<Instance> {
     const port = await freePort();
-    const env = cleanEnv({
-      NODE_ENV: 'development',
-      PORT: String(port),
-      DATABASE_URL: inject('databaseUrl'),
-      JWT_SECRET: TEST_JWT_SECRET,
-      WECHAT_APPID: TEST_APPID,
-      WECHAT_SECRET: TEST_WECHAT_SECRET,
-      WECHAT_API_BASE: fake.url,
-      WECHAT_TIMEOUT_MS: '3000',
-      REDIS_URL: proxy.urlThrough(REDIS_URL),
-      REDIS_KEY_PREFIX: prefix,
-      AUTH_RATE_LIMIT: String(AUTH_RATE_LIMIT),
-      LOG_LEVEL: 'info',
-      ...extra,
-    });
+    const env = cleanEnv(
+      processAppEnv(fake.url, {
+        PORT: String(port),
+        WECHAT_TIMEOUT_MS: '3000',
+        REDIS_URL: proxy.urlThrough(REDIS_URL),
+        REDIS_KEY_PREFIX: prefix,
+        AUTH_RATE_LIMIT: String(AUTH_RATE_LIMIT),
+        ...extra,
+      }),
+    );
     return { name, port, proc: spawnProcess(process.execPath, [MAIN_JS], { env }) };
   }
 
@@ -339,18 +334,7 @@ describe('two instances sharing Redis', () => {
       await stalled.listen();
       stalled.setMode('stall');
       const port = await freePort();
-      const env = cleanEnv({
-        NODE_ENV: 'development',
-        PORT: String(port),
-        DATABASE_URL: inject('databaseUrl'),
-        JWT_SECRET: TEST_JWT_SECRET,
-        WECHAT_APPID: TEST_APPID,
-        WECHAT_SECRET: TEST_WECHAT_SECRET,
-        WECHAT_API_BASE: fake.url,
-        REDIS_URL: stalled.urlThrough(REDIS_URL),
-        REDIS_KEY_PREFIX: prefix,
-        LOG_LEVEL: 'info',
-      });
+      const env = cleanEnv(processAppEnv(fake.url, { PORT: String(port), REDIS_URL: stalled.urlThrough(REDIS_URL), REDIS_KEY_PREFIX: prefix }));
       C = { name: 'C', port, proc: spawnProcess(process.execPath, [MAIN_JS], { env }) };
       await waitForStatus(`http://127.0.0.1:${port}/api/health`, 200, C.proc);
     }, 120_000);

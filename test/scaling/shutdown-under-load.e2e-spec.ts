@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { connect, Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FakeWechatServer } from '../support/fake-wechat.server';
 import { childPids, cleanEnv, ensureBuilt, freePort, MAIN_JS, serverHasRead, Spawned, spawnProcess, waitForStatus } from '../support/processes';
-import { TEST_APPID, TEST_JWT_SECRET, TEST_WECHAT_SECRET } from '../support/test-app';
+import { processAppEnv, TEST_APPID, TEST_WECHAT_SECRET } from '../support/test-app';
 
 /**
  * The fake WeChat, noting each login code the moment its exchange reaches WeChat, and able to
@@ -135,19 +135,15 @@ describe('SIGTERM under load, the real process', () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     server = spawnProcess(process.execPath, [MAIN_JS], {
-      env: cleanEnv({
-        NODE_ENV: 'production',
-        PORT: String(port),
-        DATABASE_URL: inject('databaseUrl'),
-        JWT_SECRET: TEST_JWT_SECRET,
-        DATA_ENCRYPTION_KEY: 'cd'.repeat(32),
-        WECHAT_APPID: TEST_APPID,
-        WECHAT_SECRET: TEST_WECHAT_SECRET,
-        WECHAT_API_BASE: wechat.url,
-        WECHAT_TIMEOUT_MS: '10000',
-        AUTH_RATE_LIMIT: '100000',
-        LOG_LEVEL: 'info',
-      }),
+      env: cleanEnv(
+        processAppEnv(wechat.url, {
+          NODE_ENV: 'production',
+          PORT: String(port),
+          DATA_ENCRYPTION_KEY: 'cd'.repeat(32),
+          WECHAT_TIMEOUT_MS: '10000',
+          AUTH_RATE_LIMIT: '100000',
+        }),
+      ),
     });
     await waitForStatus(`${base}/api/health/ready`, 200, server);
 

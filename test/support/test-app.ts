@@ -19,6 +19,24 @@ export interface HttpResponse<T = any> {
   headers: Headers;
 }
 
+/**
+ * The environment of an app a test starts as a process of its own (`node dist/src/main.js`,
+ * through cleanEnv): development mode, the test database, the test secrets and the WeChat fake
+ * at `wechatApiBase`; `extra` adds to it or overrides it (the port, Redis, NODE_ENV…).
+ */
+export function processAppEnv(wechatApiBase: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'development',
+    DATABASE_URL: inject('databaseUrl'),
+    JWT_SECRET: TEST_JWT_SECRET,
+    WECHAT_APPID: TEST_APPID,
+    WECHAT_SECRET: TEST_WECHAT_SECRET,
+    WECHAT_API_BASE: wechatApiBase,
+    LOG_LEVEL: 'info',
+    ...extra,
+  };
+}
+
 export interface RequestOptions {
   body?: unknown;
   /** A raw body sent as is (for malformed JSON and size tests). */
