@@ -9,6 +9,7 @@ import { GoodsImages1796187000000 } from './1796187000000-goods-images';
 import { GoodsCreatedAtNameIndex1796190000000 } from './1796190000000-goods-created-at-name-index';
 import { GoodsGramCounts1796190100000 } from './1796190100000-goods-gram-counts';
 import { GoodsWordGramCounts1796190200000 } from './1796190200000-goods-word-gram-counts';
+import { GoodsGramPriceCounts1796190300000 } from './1796190300000-goods-gram-price-counts';
 
 /** Every migration in order. New ones are appended here (see README, "Migrations"). */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   GoodsCreatedAtNameIndex1796190000000,
   GoodsGramCounts1796190100000,
   GoodsWordGramCounts1796190200000,
+  GoodsGramPriceCounts1796190300000,
 ];
