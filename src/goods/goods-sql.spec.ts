@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GoodsOrdering } from './dto/list-goods.query';
 import type { GoodsFilter, PagePosition } from './goods-cursor';
-import { buildCountQuery, buildListQuery, chooseReadPlan, isCountedGram, isSingleGram, ReadPlan, WALK_BUDGET } from './goods-sql';
+import { buildCountQuery, buildListQuery, chooseReadPlan, isCountedGram, isSingleGram, priceBucket, pricePartition, ReadPlan, WALK_BUDGET } from './goods-sql';
 
 const FIRST: PagePosition = { offset: 0 };
 const CURSOR: PagePosition = { after: { value: '2026-01-01T00:00:00.000000Z', id: '00000000-0000-4000-8000-000000000000' } };
@@ -184,6 +184,44 @@ describe('goods SQL', () => {
       // With any other filter: counted.
       expect(buildCountQuery({ search: '奶', category: '乳品' }, 10_001).sql).not.toContain('goods_gram_counts');
       expect(buildCountQuery({ search: '奶', onSale: false }, 10_001).sql).not.toContain('goods_gram_counts');
+    });
+
+    it('should count a counted term in a category from its whole price buckets and the buckets the range cuts, another term in the range', () => {
+      for (const search of ['奶', '牛奶', 'milk', 'Tea']) {
+        const query = buildCountQuery({ search, category: '乳品', minPrice: '5', maxPrice: '105' }, 10_001);
+        expect(query.plan, search).toBe('walk');
+        expect(query.sql, search).toMatch(/^SELECT \(CASE WHEN \(char_length\(lower\(\$\d+\)\) <= 2 .* THEN \(SELECT CASE WHEN w\.n >= /);
+        expect(query.sql, search).toContain('FROM goods_gram_price_counts WHERE gram = lower(');
+        // Buckets 5 to 99 whole; 100.00–105.00 read in the index.
+        expect(query.params, search).toEqual(expect.arrayContaining([5, 100, '100.00', '105.01']));
+      }
+      for (const search of ['三文鱼', 'chocolate', 'a b']) {
+        const query = buildCountQuery({ search, category: '乳品', minPrice: '5' }, 10_001);
+        expect(query.sql, search).not.toContain('goods_gram_price_counts');
+        expect(query.sql, search).toMatch(/^SELECT count\(\*\)::int AS n FROM \(SELECT 1 FROM goods WHERE category = \$1 .*LIMIT \$\d::int\) capped$/);
+      }
+    });
+  });
+
+  describe(pricePartition.name, () => {
+    it('should put each yuan in the bucket of its first significant digit', () => {
+      const buckets = [0, 1, 9, 10, 19, 99, 100, 105, 999, 1000, 9_999_999_999].map((yuan) => priceBucket(yuan));
+      expect(buckets).toEqual([
+        { start: 0, width: 1 }, { start: 1, width: 1 }, { start: 9, width: 1 }, { start: 10, width: 10 }, { start: 10, width: 10 }, { start: 90, width: 10 },
+        { start: 100, width: 100 }, { start: 100, width: 100 }, { start: 900, width: 100 }, { start: 1000, width: 1000 }, { start: 9_000_000_000, width: 1_000_000_000 },
+      ]);
+    });
+
+    it('should cover exactly the range with whole buckets and cuts, each cut read from its narrower side', () => {
+      expect(pricePartition(undefined, undefined)).toEqual({ whole: { from: 0, to: null }, cuts: [] });
+      expect(pricePartition('5', '99.99')).toEqual({ whole: { from: 5, to: 100 }, cuts: [] });
+      expect(pricePartition('5', '105')).toEqual({ whole: { from: 5, to: 100 }, cuts: [{ scan: { from: 10000, to: 10501 } }] });
+      expect(pricePartition('20', '25')).toEqual({ whole: null, cuts: [{ bucket: 20, minus: [{ from: 2501, to: 3000 }] }] });
+      expect(pricePartition('10.5', '10.7')).toEqual({ whole: null, cuts: [{ scan: { from: 1050, to: 1071 } }] });
+      expect(pricePartition('12', '18')).toEqual({ whole: null, cuts: [{ bucket: 10, minus: [{ from: 1000, to: 1200 }, { from: 1801, to: 2000 }] }] });
+      expect(pricePartition('150', '250')).toEqual({ whole: null, cuts: [{ scan: { from: 15000, to: 20000 } }, { bucket: 200, minus: [{ from: 25001, to: 30000 }] }] });
+      expect(pricePartition('99', undefined)).toEqual({ whole: { from: 100, to: null }, cuts: [{ scan: { from: 9900, to: 10000 } }] });
+      expect(pricePartition('0.01', '99999999.99')).toEqual({ whole: { from: 1, to: 100_000_000 }, cuts: [{ bucket: 0, minus: [{ from: 0, to: 1 }] }] });
     });
   });
 });

@@ -338,22 +338,7 @@ export function buildCountQuery(filter: GoodsFilter, cap: number): SqlQuery {
   params.push(cap);
   const capParam = `$${params.length}::int`;
   const capped = `FROM (SELECT 1 FROM goods${where.length ? ` WHERE ${where.join(' AND ')}` : ''} LIMIT ${capParam}) capped`;
-  if (isSearchInCategory(filter)) {
-    // A search in a category (and a price range): counted in `(category, price, id) INCLUDE
-    // (name)` alone (index-only, under `walk`'s settings: no bitmap), testing each entry's name,
-    // instead of visiting in the table every match of the term in every category.
-    const inCategory: unknown[] = [];
-    const bind = (value: unknown) => {
-      inCategory.push(value);
-      return `$${inCategory.length}`;
-    };
-    const conditions = [`category = ${bind(filter.category)}`];
-    if (filter.minPrice !== undefined) conditions.push(`price >= ${bind(filter.minPrice)}::numeric`);
-    if (filter.maxPrice !== undefined) conditions.push(`price <= ${bind(filter.maxPrice)}::numeric`);
-    conditions.push(likeCondition(filter.search, bind(escapeLike(filter.search))));
-    const sql = `SELECT count(*)::int AS n FROM (SELECT 1 FROM goods WHERE ${conditions.join(' AND ')} LIMIT ${bind(cap)}::int) capped`;
-    return { sql, params: inCategory, plan: 'walk' };
-  }
+  if (isSearchInCategory(filter)) return buildCategoryCountQuery(filter, cap);
   if (isSearchAlone(filter)) {
     // whereClause bound the term first: $1.
     const sql =
@@ -363,4 +348,114 @@ export function buildCountQuery(filter: GoodsFilter, cap: number): SqlQuery {
     return { sql, params, plan: 'indexed' };
   }
   return { sql: `SELECT count(*)::int AS n ${capped}`, params, plan: 'indexed' };
+}
+
+/**
+ * The count of a search in a category (and a price range), up to `cap`.
+ * - A counted term (isCountedGram, tested again in SQL): the price buckets wholly inside the
+ *   range are summed from `goods_gram_price_counts` (migration 1796190300000, kept exact by
+ *   triggers like goods_gram_counts), and the goods of the at most two buckets the range cuts
+ *   are counted in `(category, price, id) INCLUDE (name)` alone (index-only), each cut from its
+ *   narrower side (`pricePartition`). Once the whole buckets alone reach the cap, the cuts are
+ *   not read.
+ * - Another term: the category's entries in the range, tested by name, in that index alone,
+ *   until `cap` match.
+ * Runs under `walk`'s settings (no bitmap: each scan reads the index only).
+ */
+function buildCategoryCountQuery(filter: GoodsFilter & { search: string; category: string }, cap: number): SqlQuery {
+  const params: unknown[] = [];
+  const add = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const category = add(filter.category);
+  const like = likeCondition(filter.search, add(escapeLike(filter.search)));
+  const capParam = `${add(cap)}::int`;
+  const inRange = [`category = ${category}`];
+  if (filter.minPrice !== undefined) inRange.push(`price >= ${add(filter.minPrice)}::numeric`);
+  if (filter.maxPrice !== undefined) inRange.push(`price <= ${add(filter.maxPrice)}::numeric`);
+  const scanned = `SELECT count(*) FROM (SELECT 1 FROM goods WHERE ${[...inRange, like].join(' AND ')} LIMIT ${capParam}) capped`;
+  if (!isCountedGram(filter.search)) return { sql: `SELECT count(*)::int AS n FROM (SELECT 1 FROM goods WHERE ${[...inRange, like].join(' AND ')} LIMIT ${capParam}) capped`, params, plan: 'walk' };
+
+  const term = add(filter.search);
+  const counts = `FROM goods_gram_price_counts WHERE gram = lower(${term}) AND category = ${category}`;
+  const part = ({ from, to }: PriceSpan) =>
+    `(SELECT count(*) FROM goods WHERE category = ${category} AND price >= ${add(decimalOfCents(from))}::numeric` +
+    `${to === null ? '' : ` AND price < ${add(decimalOfCents(to))}::numeric`} AND ${like})`;
+  const { whole, cuts } = pricePartition(filter.minPrice, filter.maxPrice);
+  const wholeSum = whole
+    ? `coalesce((SELECT sum(goods) ${counts} AND bucket >= ${add(whole.from)}${whole.to === null ? '' : ` AND bucket < ${add(whole.to)}`}), 0)`
+    : '0';
+  const cutSql = cuts.map((cut) =>
+    'scan' in cut ? part(cut.scan) : `(coalesce((SELECT goods ${counts} AND bucket = ${add(cut.bucket)}), 0)${cut.minus.map((span) => ` - ${part(span)}`).join('')})`,
+  );
+  const bucketed = `(SELECT CASE WHEN w.n >= ${capParam} THEN ${capParam} ELSE least(w.n${cutSql.map((c) => ` + ${c}`).join('')}, ${capParam}) END FROM (SELECT ${wholeSum} AS n) w)`;
+  return { sql: `SELECT (CASE WHEN ${countedGramSql(term)} THEN ${bucketed} ELSE (${scanned}) END)::int AS n`, params, plan: 'walk' };
+}
+
+/** Prices from `from` cents on, below `to` cents (no upper bound when null). */
+export interface PriceSpan {
+  from: number;
+  to: number | null;
+}
+
+/** A part of a price range that cuts a bucket: its goods counted directly, or as the bucket's count minus the rest of it. */
+export type PriceCut = { scan: PriceSpan } | { bucket: number; minus: PriceSpan[] };
+
+/**
+ * The price bucket holding a price of `yuan` whole yuan, as `goods_price_bucket` (migration
+ * 1796190300000) has it: whole yuan, one significant digit — [0, 1), [1, 2) … [9, 10),
+ * [10, 20) … [90, 100), [100, 200) … Its first yuan and its width in yuan.
+ */
+export function priceBucket(yuan: number): { start: number; width: number } {
+  const width = 10 ** (String(yuan).length - 1);
+  return { start: Math.floor(yuan / width) * width, width };
+}
+
+/** Cents of a decimal string of at most two decimals (validated: at most 9,999,999,999.99). */
+function centsOf(decimal: string): number {
+  const [units, fraction = ''] = decimal.split('.');
+  return Number(units) * 100 + Number(fraction.padEnd(2, '0'));
+}
+
+const decimalOfCents = (cents: number) => `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+
+/**
+ * An inclusive price range (either end optional) as the buckets wholly inside it (`whole`:
+ * bucket starts in yuan, `to` exclusive, null for no end) and the parts of the at most two
+ * buckets it cuts, each counted from its narrower side: the part itself, or the bucket's count
+ * minus the part outside the range.
+ */
+export function pricePartition(minPrice: string | undefined, maxPrice: string | undefined): { whole: { from: number; to: number | null } | null; cuts: PriceCut[] } {
+  const low = minPrice === undefined ? 0 : centsOf(minPrice);
+  // The first price past the range, in cents.
+  const end = maxPrice === undefined ? null : centsOf(maxPrice) + 1;
+  const lowBucket = priceBucket(Math.floor(low / 100));
+  const lowStart = lowBucket.start * 100;
+  const lowEnd = (lowBucket.start + lowBucket.width) * 100;
+  const wholeFrom = low === lowStart ? low : lowEnd;
+  if (end === null) {
+    const cuts: PriceCut[] = low === lowStart ? [] : [cutOf(lowBucket.start, lowStart, lowEnd, low, lowEnd)];
+    return { whole: { from: wholeFrom / 100, to: null }, cuts };
+  }
+  const endBucket = priceBucket(Math.floor(end / 100));
+  const endStart = endBucket.start * 100;
+  const endEnd = (endBucket.start + endBucket.width) * 100;
+  if (wholeFrom > endStart) {
+    // Both ends inside one bucket.
+    return { whole: null, cuts: [cutOf(lowBucket.start, lowStart, lowEnd, low, end)] };
+  }
+  const cuts: PriceCut[] = [];
+  if (low !== lowStart) cuts.push(cutOf(lowBucket.start, lowStart, lowEnd, low, lowEnd));
+  if (end !== endStart) cuts.push(cutOf(endBucket.start, endStart, endEnd, endStart, end));
+  return { whole: wholeFrom < endStart ? { from: wholeFrom / 100, to: endStart / 100 } : null, cuts };
+}
+
+/** The part [from, to) of the bucket [start, end) (cents; `bucket` its first yuan), from its narrower side. */
+function cutOf(bucket: number, start: number, end: number, from: number, to: number): PriceCut {
+  if (to - from <= end - start - (to - from)) return { scan: { from, to } };
+  const minus: PriceSpan[] = [];
+  if (from > start) minus.push({ from: start, to: from });
+  if (to < end) minus.push({ from: to, to: end });
+  return { bucket, minus };
 }

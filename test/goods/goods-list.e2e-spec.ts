@@ -136,6 +136,82 @@ describe('goods list', () => {
     });
   });
 
+  describe('counts of a search in a category and a price range (goods_gram_price_counts)', () => {
+    const TERMS = ['奶', '牛奶', 'mi', 'k', 'milk', 'MILK', '250ml', '三文鱼', 'milk tea'];
+    // Bounds on bucket edges (0, 1, 10, 100), inside buckets (0.5, 25, 105, 150), a cent either side of an edge.
+    const RANGES: [string | undefined, string | undefined][] = [
+      [undefined, undefined], ['0', '20'], ['5', '105'], ['20', '25'], ['0.5', '0.99'], ['1', '9.99'], ['9.99', '10'], ['10.01', '99.99'],
+      ['25', '150'], ['100', '100'], ['150', '250'], ['99.99', undefined], [undefined, '100.01'], ['1000', undefined], ['0', '99999999.99'],
+    ];
+    const PRICES = ['0.00', '0.50', '0.99', '1.00', '9.99', '10.00', '10.01', '19.99', '20.00', '25.00', '99.99', '100.00', '100.01', '105.00', '150.00', '199.99', '200.00', '250.00', '999.99', '1000.00', '12345.67'];
+
+    /** Every term, category and range: the API's total next to a count of the table itself. */
+    async function expectExact(step: string): Promise<void> {
+      const api: Record<string, number> = {};
+      const table: Record<string, number> = {};
+      for (const search of TERMS) {
+        for (const category of ['乳品', '饮料']) {
+          for (const [minPrice, maxPrice] of RANGES) {
+            const key = `${search}|${category}|${minPrice ?? ''}-${maxPrice ?? ''}`;
+            const query: Record<string, string> = { search, category, pageSize: '1' };
+            if (minPrice !== undefined) query.minPrice = minPrice;
+            if (maxPrice !== undefined) query.maxPrice = maxPrice;
+            const res = await list(query);
+            expect(res.status, res.text).toBe(200);
+            api[key] = res.body.total;
+            const [{ n }] = await t.dataSource.query(
+              `SELECT count(*)::int AS n FROM goods WHERE strpos(lower(name), lower($1)) > 0 AND category = $2
+                  AND ($3::numeric IS NULL OR price >= $3) AND ($4::numeric IS NULL OR price <= $4)`,
+              [search, category, minPrice ?? null, maxPrice ?? null],
+            );
+            table[key] = n;
+          }
+        }
+      }
+      expect(api, step).toEqual(table);
+    }
+
+    it('should stay exact for any range through inserts, price and category changes, renames, deletes and truncation', async () => {
+      const names = ['牛奶 250ml', 'Milk Tea 奶茶', 'SKIM MILK', 'KitKat 250ML', '三文鱼', '奶奶 mi'];
+      await insertGoods(
+        t,
+        PRICES.flatMap((price, i) => names.map((name, j) => ({ name, price, category: (i + j) % 3 === 0 ? '饮料' : (i + j) % 3 === 1 ? '乳品' : null }))),
+      );
+      await expectExact('inserted');
+
+      const staff = await signInAccount(t, 'staff');
+      const [{ id }] = await t.dataSource.query(`SELECT id FROM goods WHERE name = '牛奶 250ml' AND category = '乳品' ORDER BY price LIMIT 1`);
+      expect((await t.request('PATCH', `/api/goods/${id}`, { token: staff.token, body: { price: 150 } })).status).toBe(200);
+      await expectExact('repriced into another bucket by the API');
+      expect((await t.request('PATCH', `/api/goods/${id}`, { token: staff.token, body: { price: 150.5, stock: 2 } })).status).toBe(200);
+      expect((await t.request('PATCH', `/api/goods/${id}`, { token: staff.token, body: { category: '饮料' } })).status).toBe(200);
+      await expectExact('moved to another category by the API');
+      expect((await t.request('PATCH', `/api/goods/${id}`, { token: staff.token, body: { category: null, name: 'milk 奶' } })).status).toBe(200);
+      await expectExact('renamed out of any category');
+
+      await t.dataSource.query(`UPDATE goods SET price = price * 10 + 0.5 WHERE name LIKE '%奶%'`);
+      await t.dataSource.query(`UPDATE goods SET category = CASE WHEN category = '乳品' THEN '饮料' ELSE '乳品' END WHERE name ILIKE '%milk%'`);
+      await t.dataSource.query(`UPDATE goods SET name = upper(name), stock = stock + 1`);
+      await expectExact('changed together');
+
+      await t.dataSource.query(`DELETE FROM goods WHERE price < 20`);
+      await expectExact('deleted');
+      const runner = t.dataSource.createQueryRunner();
+      try {
+        await runner.startTransaction();
+        await runner.query(`UPDATE goods SET price = 1 WHERE category = '乳品'`);
+        await runner.query(`DELETE FROM goods WHERE category = '饮料'`);
+        await runner.rollbackTransaction();
+      } finally {
+        await runner.release();
+      }
+      await expectExact('rolled back');
+      await t.dataSource.query(`TRUNCATE goods CASCADE`);
+      await insertGoods(t, [{ name: '牛奶', price: '25.00', category: '乳品' }]);
+      await expectExact('truncated and inserted again');
+    });
+  });
+
   describe('filters and ordering', () => {
     beforeEach(async () => {
       await insertGoods(t, [
