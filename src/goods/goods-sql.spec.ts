@@ -155,8 +155,14 @@ describe('goods SQL', () => {
 
     it('should test a term of Han characters, digits and spaces without lower-casing every name', () => {
       expect(buildListQuery({ search: '牛奶 2' }, '-createdAt', FIRST, 21).sql).toContain(`w WHERE name LIKE '%' || $`);
-      for (const search of ['milk', 'Milk 牛奶', 'İ奶']) {
+      for (const search of ['Milk 牛奶', 'İ奶', 'café']) {
         expect(buildListQuery({ search }, '-createdAt', FIRST, 21).sql, search).toContain(`w WHERE lower(name) LIKE '%' || lower($`);
+      }
+      // ASCII: lower-cased by the C rules (A–Z only) unless the name holds a character lower-cased into ASCII.
+      for (const search of ['milk', 'PORK', "lay's 70g"]) {
+        expect(buildListQuery({ search }, '-createdAt', FIRST, 21).sql, search).toMatch(
+          /w WHERE \(lower\(name COLLATE "C"\) LIKE '%' \|\| lower\(\$\d+\) \|\| '%' OR \(\(name LIKE '%\u0130%' OR name LIKE '%\u212a%'\) AND lower\(name\) LIKE /,
+        );
       }
     });
 

@@ -177,7 +177,7 @@ function whereClause(filter: GoodsFilter, params: unknown[]): string[] {
     // characters is itself one gram, so the index answers it exactly and needs no recheck
     // (which also lets the planner estimate it from the gram statistics).
     where.push(`name_grams @> goods_search_grams(${add(filter.search)})`);
-    if (!isSingleGram(filter.search)) where.push(`lower(name) LIKE '%' || lower(${add(escapeLike(filter.search))}) || '%'`);
+    if (!isSingleGram(filter.search)) where.push(likeCondition(filter.search, add(escapeLike(filter.search))));
   }
   if (filter.category !== undefined) where.push(`category = ${add(filter.category)}`);
   if (filter.onSale !== undefined) where.push(`on_sale = ${add(filter.onSale)}`);
@@ -202,9 +202,30 @@ function caseless(term: string): boolean {
   return /^[\p{Script=Han}0-9 ]+$/u.test(term);
 }
 
-/** `name` holds the term (its escaped pattern bound as `pattern`), lower-cased only when that can matter. */
+/**
+ * The characters outside ASCII that PostgreSQL's `lower()` turns into ASCII: U+0130 (İ → i) and
+ * U+212A (the Kelvin sign K → k), and no other (test/goods/goods-list.e2e-spec.ts checks every
+ * code point on the test database).
+ */
+const LOWERED_TO_ASCII = ['\u0130', '\u212a'];
+
+/**
+ * `name` holds the term (its escaped pattern bound as `pattern`), lower-cased only when that can
+ * matter, and as cheaply as it can be:
+ * - Han characters, digits and spaces: `name LIKE`, no lower-casing at all.
+ * - Only ASCII: `lower(name COLLATE "C")`, which lower-cases A–Z alone (half the cost of a
+ *   lower-casing that looks every character up): an ASCII term can only match ASCII characters
+ *   of the lower-cased name, and those come from ASCII characters of the name, lower-cased the
+ *   same either way — unless the name holds one of LOWERED_TO_ASCII, tested (byte-wise, cheaply)
+ *   before the full `lower(name)` is.
+ * - Anything else: `lower(name) LIKE`.
+ */
 function likeCondition(term: string, pattern: string): string {
-  return caseless(term) ? `name LIKE '%' || ${pattern} || '%'` : `lower(name) LIKE '%' || lower(${pattern}) || '%'`;
+  if (caseless(term)) return `name LIKE '%' || ${pattern} || '%'`;
+  const full = `lower(name) LIKE '%' || lower(${pattern}) || '%'`;
+  if (!/^[\x20-\x7e]+$/.test(term)) return full;
+  const lowered = LOWERED_TO_ASCII.map((c) => `name LIKE '%${c}%'`).join(' OR ');
+  return `(lower(name COLLATE "C") LIKE '%' || lower(${pattern}) || '%' OR ((${lowered}) AND ${full}))`;
 }
 
 /** The list query: filters, keyset or offset, ORDER BY the ordering column then id, LIMIT; each row with its `sort_key`. */
