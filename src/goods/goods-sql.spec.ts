@@ -201,7 +201,7 @@ describe('goods SQL', () => {
         // Buckets 5 to 99 whole; 100.00–105.00 read in the index.
         expect(query.params, search).toEqual(expect.arrayContaining([5, 100, '100.00', '105.01']));
       }
-      for (const search of ['三文鱼', 'chocolate', 'a b']) {
+      for (const search of ['三文鱼', 'chocolate', 'a b', ' 奶', 'k ']) {
         const query = buildCountQuery({ search, category: '乳品', minPrice: '5' }, 10_001);
         expect(query.sql, search).not.toContain('goods_gram_price_counts');
         expect(query.sql, search).toMatch(/^SELECT count\(\*\)::int AS n FROM \(SELECT 1 FROM goods WHERE category = \$1 .*LIMIT \$\d::int\) capped$/);

@@ -23,12 +23,15 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   snapshot sees. Goods without a category are not counted (a category filter never matches
  *   them). Counters are changed in (gram, category, bucket) order, one statement per table, so
  *   concurrent writers lock shared rows in the same order (no deadlock) and wait for each
- *   other's commit on them: a price change now takes those locks too (~45 rows per goods).
+ *   other's commit on them. A reprice into another bucket now updates two counters per gram
+ *   of the name (~40–50 rows): a PATCH of the price costs ~3.5 ms more database time.
  * - A write of many goods at once aggregates ~16 grams per goods in memory: the function runs
  *   with `work_mem = 64MB` (a sort of 100,000 goods' grams no longer spills to disk); a write of
  *   a few goods uses a few kB of it. Inserting 100,000 goods in one statement costs ~4 s more
  *   than before (the 3–5-letter grams are computed for both tables).
- * - The backfill reads every name once.
+ * - Grams that start or end with a space are left out: a search term is trimmed, so it is never
+ *   one of them (goods-sql.ts counts such a term by reading the range).
+ * - The backfill reads every name once: 80–150 s and ~400,000 rows (43 MB) at a million goods.
  */
 export class GoodsGramPriceCounts1796190300000 implements MigrationInterface {
   name = 'GoodsGramPriceCounts1796190300000';
@@ -55,7 +58,7 @@ export class GoodsGramPriceCounts1796190300000 implements MigrationInterface {
       INSERT INTO goods_gram_price_counts (gram, category, bucket, goods)
       SELECT gram, category, b.bucket, count(*)
         FROM goods, LATERAL (SELECT goods_price_bucket(goods.price) AS bucket OFFSET 0) b, unnest(name_grams || goods_word_grams(name)) AS gram
-       WHERE category IS NOT NULL
+       WHERE category IS NOT NULL AND ${SEARCHABLE}
        GROUP BY 1, 2, 3`);
     await q.query(`ANALYZE goods_gram_price_counts`);
   }
@@ -66,6 +69,13 @@ export class GoodsGramPriceCounts1796190300000 implements MigrationInterface {
     await q.query(`DROP FUNCTION goods_price_bucket(numeric)`);
   }
 }
+
+/**
+ * The grams a search in a category can ask for: a term is trimmed (GoodsService), so one of one
+ * or two characters never starts or ends with a space, and ' ', 'x ', ' x' are never looked up —
+ * about a fifth of a name's grams, and the most shared counters (' ' in every category and bucket).
+ */
+const SEARCHABLE = `gram !~ '^ | $'`;
 
 /** Each goods' counted grams: `grams` and `name` name the row's columns. */
 const counted = (grams: string, name: string) => `${grams} || goods_word_grams(${name})`;
@@ -84,7 +94,7 @@ const apply = (withPriceCounts: boolean) => `
       ON CONFLICT (gram) DO UPDATE SET goods = c.goods + EXCLUDED.goods;${withPriceCounts ? `
       WITH r AS MATERIALIZED (SELECT ${counted('name_grams', 'name')} AS grams, category, goods_price_bucket(price) AS bucket FROM new_rows WHERE category IS NOT NULL)
       INSERT INTO goods_gram_price_counts AS c (gram, category, bucket, goods)
-      SELECT gram, category, bucket, count(*) FROM r, unnest(r.grams) AS gram GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+      SELECT gram, category, bucket, count(*) FROM r, unnest(r.grams) AS gram WHERE ${SEARCHABLE} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
       ON CONFLICT (gram, category, bucket) DO UPDATE SET goods = c.goods + EXCLUDED.goods;` : ''}
     ELSIF TG_OP = 'DELETE' THEN
       UPDATE goods_gram_counts AS c SET goods = c.goods - d.n
@@ -92,7 +102,7 @@ const apply = (withPriceCounts: boolean) => `
        WHERE c.gram = d.gram;${withPriceCounts ? `
       WITH r AS MATERIALIZED (SELECT ${counted('name_grams', 'name')} AS grams, category, goods_price_bucket(price) AS bucket FROM old_rows WHERE category IS NOT NULL)
       INSERT INTO goods_gram_price_counts AS c (gram, category, bucket, goods)
-      SELECT gram, category, bucket, -count(*) FROM r, unnest(r.grams) AS gram GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+      SELECT gram, category, bucket, -count(*) FROM r, unnest(r.grams) AS gram WHERE ${SEARCHABLE} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
       ON CONFLICT (gram, category, bucket) DO UPDATE SET goods = c.goods + EXCLUDED.goods;` : ''}
     ELSE
       WITH renamed AS (
@@ -116,10 +126,10 @@ const apply = (withPriceCounts: boolean) => `
       INSERT INTO goods_gram_price_counts AS c (gram, category, bucket, goods)
       SELECT gram, category, bucket, sum(delta) FROM (
         SELECT gram, new_category AS category, new_bucket AS bucket, 1 AS delta
-          FROM moved, unnest(${counted('new_grams', 'new_name')}) AS gram WHERE new_category IS NOT NULL
+          FROM moved, unnest(${counted('new_grams', 'new_name')}) AS gram WHERE new_category IS NOT NULL AND ${SEARCHABLE}
         UNION ALL
         SELECT gram, old_category, old_bucket, -1
-          FROM moved, unnest(${counted('old_grams', 'old_name')}) AS gram WHERE old_category IS NOT NULL
+          FROM moved, unnest(${counted('old_grams', 'old_name')}) AS gram WHERE old_category IS NOT NULL AND ${SEARCHABLE}
       ) d GROUP BY 1, 2, 3 HAVING sum(delta) <> 0 ORDER BY 1, 2, 3
       ON CONFLICT (gram, category, bucket) DO UPDATE SET goods = c.goods + EXCLUDED.goods;` : ''}
     END IF;
