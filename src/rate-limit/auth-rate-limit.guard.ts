@@ -10,8 +10,17 @@ import { AUTH_RATE_LIMIT_KEY } from './auth-rate-limit.decorator';
  */
 @Injectable()
 export class AuthRateLimitGuard extends ThrottlerGuard {
+  /** Unmarked routes (all but the logins) pass at once, without a promise: this guard runs on every request. */
+  override canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    return this.limited(context) ? super.canActivate(context) : true;
+  }
+
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http') return true;
-    return !this.reflector.getAllAndOverride<boolean>(AUTH_RATE_LIMIT_KEY, [context.getHandler(), context.getClass()]);
+    return !this.limited(context);
+  }
+
+  private limited(context: ExecutionContext): boolean {
+    if (context.getType() !== 'http') return false;
+    return this.reflector.getAllAndOverride<boolean>(AUTH_RATE_LIMIT_KEY, [context.getHandler(), context.getClass()]) === true;
   }
 }
