@@ -4,7 +4,7 @@ import { ThrottlerModule, ThrottlerStorage, ThrottlerStorageService } from '@nes
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { RedisConnections } from '../redis/redis-connections';
 import { RedisModule } from '../redis/redis.module';
-import { AuthRateLimitGuard } from './auth-rate-limit.guard';
+import { AuthRateLimitGuard, LoginThrottler } from './auth-rate-limit.guard';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
 /** The rate limit counters' storage (a RedisThrottlerStorage with REDIS_URL), injectable so tests can look at its breaker. */
@@ -38,6 +38,6 @@ class RateLimitStorageModule {}
       }),
     }),
   ],
-  providers: [{ provide: APP_GUARD, useClass: AuthRateLimitGuard }],
+  providers: [LoginThrottler, { provide: APP_GUARD, useClass: AuthRateLimitGuard }],
 })
 export class RateLimitModule {}
