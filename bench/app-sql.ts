@@ -13,7 +13,9 @@ import type { GoodsOrdering } from '../src/goods/dto/list-goods.query';
 import type { GoodsFilter, Keyset, PagePosition } from '../src/goods/goods-cursor';
 import { chooseReadPlan, ORDER_COLUMNS, PLANNER_SETTINGS, ReadPlan } from '../src/goods/goods-sql';
 
-export { buildCountQuery, buildListQuery, GOODS_COLUMNS, isSingleGram, ORDER_COLUMNS, PLANNER_SETTINGS } from '../src/goods/goods-sql';
+export { buildCountQuery, buildListQuery, GOODS_BY_ID_SQL, GOODS_COLUMNS, isSingleGram, ORDER_COLUMNS, PLANNER_SETTINGS } from '../src/goods/goods-sql';
+// Prepared as the app prepares them (a product by id, the reads with no filter).
+export { statement } from '../src/database/prepared-statements';
 export type { ReadPlan, SqlQuery } from '../src/goods/goods-sql';
 export { decodeCursor, encodeCursor, filterFingerprint } from '../src/goods/goods-cursor';
 export type { GoodsFilter, Keyset };

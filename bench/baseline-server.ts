@@ -31,6 +31,7 @@ import {
   decodeCursor,
   encodeCursor,
   filterFingerprint,
+  GOODS_BY_ID_SQL,
   GOODS_COLUMNS,
   GOODS_ORDERINGS,
   GoodsFilter,
@@ -42,6 +43,7 @@ import {
   planList,
   startupOptions,
   SqlQuery,
+  statement,
 } from './app-sql';
 import { AccessClaims, Hs256 } from './jwt';
 
@@ -169,7 +171,7 @@ export class BaselineServer {
   }
 
   private async read<T>(query: SqlQuery): Promise<T[]> {
-    const { rows } = await this.poolFor(query.plan).query(query.sql, query.params);
+    const { rows } = await this.poolFor(query.plan).query(statement(query.sql, query.params, query.prepare === true));
     return rows as T[];
   }
 
@@ -239,7 +241,7 @@ export class BaselineServer {
   }
 
   private async get(id: string): Promise<object> {
-    const { rows } = await this.plain.query<GoodsRow>(`SELECT ${GOODS_COLUMNS} FROM goods WHERE id = $1`, [id]);
+    const { rows } = await this.plain.query<GoodsRow>(statement(GOODS_BY_ID_SQL, [id], true));
     if (!rows.length) throw new HttpError(404, 'GOODS_NOT_FOUND', 'Goods not found');
     return goodsJson(rows[0]);
   }

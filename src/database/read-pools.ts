@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { Pool } from 'pg';
 import { CLOCK, Clock } from '../common/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { statement } from './prepared-statements';
 
 /** PostgreSQL settings a read's connection starts with (`-c name=value`), e.g. `{ enable_seqscan: 'off' }`. */
 export type SessionSettings = Readonly<Record<string, string>>;
@@ -43,10 +44,12 @@ export class ReadPools implements OnApplicationShutdown {
     this.targets = [...replicas, primary];
   }
 
-  async query<T>(settings: SessionSettings, sql: string, params: unknown[]): Promise<T[]> {
+  /** `prepare`: run it as a named statement (see prepared-statements.ts for which may be). */
+  async query<T>(settings: SessionSettings, sql: string, params: unknown[], prepare = false): Promise<T[]> {
+    const config = statement(sql, params, prepare);
     for (const target of this.order()) {
       try {
-        const result = await this.pool(target, settings).query(sql, params);
+        const result = await this.pool(target, settings).query(config);
         return result.rows as T[];
       } catch (err) {
         // An error without a SQLSTATE is the connection's, not the query's ("Connection terminated unexpectedly").

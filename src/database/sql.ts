@@ -1,4 +1,5 @@
 import { DataSource, EntityManager, ObjectLiteral, Repository } from 'typeorm';
+import { statement, StatementText } from './prepared-statements';
 
 /**
  * Runs raw SQL and returns its rows, whatever the statement. TypeORM's `query()` answers
@@ -56,8 +57,9 @@ export function hydrateRow<T extends ObjectLiteral>(repo: Repository<T>, row: Re
  * A single statement straight on the pool TypeORM opened (node-postgres), for the hot paths
  * (the token check, a product by id, login): no query runner to create and release around it,
  * which costs more than the query itself on a cached page. Same pool, same connections.
+ * `prepare`: run it as a named statement (prepared-statements.ts says which may be).
  */
-export async function poolRows<T = Record<string, unknown>>(dataSource: DataSource, sql: string, params: unknown[] = []): Promise<T[]> {
-  const pool = (dataSource.driver as unknown as { master: { query(sql: string, params: unknown[]): Promise<{ rows: T[] }> } }).master;
-  return (await pool.query(sql, params)).rows;
+export async function poolRows<T = Record<string, unknown>>(dataSource: DataSource, sql: string, params: unknown[] = [], prepare = false): Promise<T[]> {
+  const pool = (dataSource.driver as unknown as { master: { query(config: StatementText): Promise<{ rows: T[] }> } }).master;
+  return (await pool.query(statement(sql, params, prepare))).rows;
 }

@@ -12,6 +12,22 @@ function planOf(filter: GoodsFilter, ordering: GoodsOrdering, position: PagePosi
 }
 
 describe('goods SQL', () => {
+  describe('prepared statements', () => {
+    it('should prepare the reads with no filter (pages, cursor walk, total) and nothing filtered or searched', () => {
+      for (const ordering of ['-createdAt', 'price', 'name'] as const) {
+        for (const position of [FIRST, { offset: 400 }, CURSOR]) {
+          const label = `${ordering} ${JSON.stringify(position)}`;
+          expect(buildListQuery({}, ordering, position, 21).prepare, label).toBe(true);
+          for (const filter of [{ search: '奶' }, { search: 'milk' }, { category: '乳品' }, { onSale: true }, { minPrice: '1' }, { search: 'tea', category: '饮料', maxPrice: '9' }] as GoodsFilter[]) {
+            expect(buildListQuery(filter, ordering, position, 21).prepare ?? false, `${label} ${JSON.stringify(filter)}`).toBe(false);
+            expect(buildCountQuery(filter, 10_001).prepare ?? false, JSON.stringify(filter)).toBe(false);
+          }
+        }
+      }
+      expect(buildCountQuery({}, 10_001).prepare).toBe(true);
+    });
+  });
+
   describe(chooseReadPlan.name, () => {
     it('should read a page of a search alone by createdAt in one statement that walks, then collects, without waiting for the count', () => {
       for (const search of ['奶', '苹果', '三文鱼', 'choc']) {

@@ -163,7 +163,16 @@ export interface SqlQuery {
   params: unknown[];
   /** The plan whose settings (PLANNER_SETTINGS) it runs under. */
   plan: ReadPlan;
+  /**
+   * Run as a prepared statement (src/database/prepared-statements.ts): set for reads with no
+   * filter (the catalogue's pages, the cursor walk, the total), whose plan is the same
+   * whatever their parameters; never for a search or a filter, whose plan depends on them.
+   */
+  prepare?: boolean;
 }
+
+/** A product by id (the primary key): a prepared statement on both servers of the bench. */
+export const GOODS_BY_ID_SQL = `SELECT ${GOODS_COLUMNS} FROM goods WHERE id = $1`;
 
 function whereClause(filter: GoodsFilter, params: unknown[]): string[] {
   const where: string[] = [];
@@ -256,7 +265,7 @@ export function buildListQuery(filter: GoodsFilter, ordering: GoodsOrdering, pos
       `SELECT ${GOODS_COLUMNS}, ${key} AS sort_key FROM goods JOIN ` +
       `(SELECT id FROM goods${whereSql} ORDER BY ${column} ${dir}, id ${dir} LIMIT $${params.length - 1} OFFSET $${params.length}) page USING (id) ` +
       `ORDER BY goods.${column} ${dir}, goods.id ${dir}`;
-    return { sql, params, plan };
+    return { sql, params, plan, prepare: unfiltered(filter) };
   }
   params.push(limit);
   let sql = `SELECT ${GOODS_COLUMNS}, ${key} AS sort_key FROM goods${whereSql}`;
@@ -266,7 +275,12 @@ export function buildListQuery(filter: GoodsFilter, ordering: GoodsOrdering, pos
     params.push(position.offset);
     sql += ` OFFSET $${params.length}`;
   }
-  return { sql, params, plan };
+  return { sql, params, plan, prepare: unfiltered(filter) };
+}
+
+/** No filter at all: the plan of such a read does not depend on its parameters (SqlQuery.prepare). */
+function unfiltered(filter: GoodsFilter): boolean {
+  return filtersUsed(filter).length === 0;
 }
 
 /**
@@ -368,7 +382,7 @@ export function buildCountQuery(filter: GoodsFilter, cap: number): SqlQuery {
       `ELSE (SELECT count(*) ${capped}) END)::int AS n`;
     return { sql, params, plan: 'indexed' };
   }
-  return { sql: `SELECT count(*)::int AS n ${capped}`, params, plan: 'indexed' };
+  return { sql: `SELECT count(*)::int AS n ${capped}`, params, plan: 'indexed', prepare: unfiltered(filter) };
 }
 
 /**

@@ -11,7 +11,7 @@ import { CappedCountCache } from './capped-count-cache';
 import type { GoodsOrdering } from './dto/list-goods.query';
 import { GoodsEntity } from './entities/goods.entity';
 import { filterFingerprint, GoodsFilter, PagePosition } from './goods-cursor';
-import { buildCountQuery, buildListQuery, chooseReadPlan, GOODS_COLUMNS, PLANNER_SETTINGS, ReadPlan, SqlQuery } from './goods-sql';
+import { buildCountQuery, buildListQuery, chooseReadPlan, GOODS_BY_ID_SQL, GOODS_COLUMNS, PLANNER_SETTINGS, ReadPlan, SqlQuery } from './goods-sql';
 
 /** A validated new product; `price` is an exact decimal string. */
 export interface NewGoods {
@@ -162,7 +162,7 @@ export class GoodsRepository {
   ) {}
 
   async findById(id: string): Promise<GoodsEntity | null> {
-    const [row] = await poolRows<GoodsRow>(this.dataSource, `SELECT ${GOODS_COLUMNS} FROM goods WHERE id = $1`, [id]);
+    const [row] = await poolRows<GoodsRow>(this.dataSource, GOODS_BY_ID_SQL, [id], true);
     return row ? toEntity(row) : null;
   }
 
@@ -319,7 +319,7 @@ export class GoodsRepository {
 
   /** Runs a catalogue read on a connection that starts with its plan's settings (one round trip; a replica when there are any). */
   private read<T>(query: SqlQuery): Promise<T[]> {
-    return this.reads.query<T>(PLANNER_SETTINGS[query.plan], query.sql, query.params);
+    return this.reads.query<T>(PLANNER_SETTINGS[query.plan], query.sql, query.params, query.prepare);
   }
 
   private async findWith(manager: EntityManager, id: string, options: { forUpdate?: boolean } = {}): Promise<GoodsEntity | null> {
