@@ -411,7 +411,7 @@ function buildCategoryCountQuery(filter: GoodsFilter & { search: string; categor
   if (filter.maxPrice !== undefined) inRange.push(`price <= ${add(filter.maxPrice)}::numeric`);
   const scanned = `SELECT count(*) FROM (SELECT 1 FROM goods WHERE ${[...inRange, like].join(' AND ')} LIMIT ${capParam}) capped`;
   // (goods_gram_price_counts leaves out grams that start or end with a space: a trimmed term is never one.)
-  if (!isCountedGram(filter.search) || /^ | $/.test(filter.search)) return { sql: `SELECT count(*)::int AS n FROM (SELECT 1 FROM goods WHERE ${[...inRange, like].join(' AND ')} LIMIT ${capParam}) capped`, params, plan: 'walk' };
+  if (!isCountedGram(filter.search) || /^ | $/.test(filter.search)) return { sql: `SELECT (${scanned})::int AS n`, params, plan: 'walk' };
 
   const term = add(filter.search);
   const counts = `FROM goods_gram_price_counts WHERE gram = lower(${term}) AND category = ${category}`;

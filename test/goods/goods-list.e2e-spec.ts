@@ -216,6 +216,10 @@ describe('goods list', () => {
       await t.dataSource.query(`UPDATE goods SET category = CASE WHEN category = '乳品' THEN '饮料' ELSE '乳品' END WHERE name ILIKE '%milk%'`);
       await t.dataSource.query(`UPDATE goods SET name = upper(name), stock = stock + 1`);
       await expectExact('changed together');
+      // Name (its grams) and price (its bucket) in one statement, in both directions of the rename.
+      await t.dataSource.query(`UPDATE goods SET name = replace(name, '奶', '水') || ' milk', price = price + 100 WHERE name LIKE '%奶%'`);
+      await t.dataSource.query(`UPDATE goods SET name = replace(name, 'MILK', '奶'), price = price / 3, category = '乳品' WHERE name LIKE '%MILK%'`);
+      await expectExact('renamed and repriced in one statement');
 
       await t.dataSource.query(`DELETE FROM goods WHERE price < 20`);
       await expectExact('deleted');

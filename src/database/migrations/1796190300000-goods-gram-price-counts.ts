@@ -31,12 +31,17 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   than before (the 3–5-letter grams are computed for both tables).
  * - Grams that start or end with a space are left out: a search term is trimmed, so it is never
  *   one of them (goods-sql.ts counts such a term by reading the range).
- * - The backfill reads every name once: 80–150 s and ~400,000 rows (43 MB) at a million goods.
+ * - The backfill reads every name once: 80–150 s and ~400,000 rows (43 MB) at a million goods,
+ *   holding writes to goods meanwhile (reads go on).
  */
 export class GoodsGramPriceCounts1796190300000 implements MigrationInterface {
   name = 'GoodsGramPriceCounts1796190300000';
 
   async up(q: QueryRunner): Promise<void> {
+    // Writers wait until the backfill commits (reads go on): the instances still running the
+    // old trigger body would otherwise write goods the backfill's snapshot never sees, and
+    // their counters would stay wrong for good.
+    await q.query(`LOCK TABLE goods IN SHARE ROW EXCLUSIVE MODE`);
     // One expression, so PostgreSQL inlines it (called once per gram of every goods written).
     await q.query(`
       CREATE FUNCTION goods_price_bucket(price numeric) RETURNS bigint
