@@ -220,7 +220,7 @@ describe('goods SQL', () => {
       for (const search of ['三文鱼', 'chocolate', 'a b', ' 奶', 'k ']) {
         const query = buildCountQuery({ search, category: '乳品', minPrice: '5' }, 10_001);
         expect(query.sql, search).not.toContain('goods_gram_price_counts');
-        expect(query.sql, search).toMatch(/^SELECT \(SELECT count\(\*\) FROM \(SELECT 1 FROM goods WHERE category = \$1 .*LIMIT \$\d::int\) capped\)::int AS n$/);
+        expect(query.sql, search).toMatch(/^SELECT count\(\*\)::int AS n FROM \(SELECT 1 FROM goods WHERE category = \$1 .*LIMIT \$\d::int\) capped$/);
       }
     });
   });

@@ -409,9 +409,9 @@ function buildCategoryCountQuery(filter: GoodsFilter & { search: string; categor
   const inRange = [`category = ${category}`];
   if (filter.minPrice !== undefined) inRange.push(`price >= ${add(filter.minPrice)}::numeric`);
   if (filter.maxPrice !== undefined) inRange.push(`price <= ${add(filter.maxPrice)}::numeric`);
-  const scanned = `SELECT count(*) FROM (SELECT 1 FROM goods WHERE ${[...inRange, like].join(' AND ')} LIMIT ${capParam}) capped`;
+  const capped = `FROM (SELECT 1 FROM goods WHERE ${[...inRange, like].join(' AND ')} LIMIT ${capParam}) capped`;
   // (goods_gram_price_counts leaves out grams that start or end with a space: a trimmed term is never one.)
-  if (!isCountedGram(filter.search) || /^ | $/.test(filter.search)) return { sql: `SELECT (${scanned})::int AS n`, params, plan: 'walk' };
+  if (!isCountedGram(filter.search) || /^ | $/.test(filter.search)) return { sql: `SELECT count(*)::int AS n ${capped}`, params, plan: 'walk' };
 
   const term = add(filter.search);
   const counts = `FROM goods_gram_price_counts WHERE gram = lower(${term}) AND category = ${category}`;
@@ -426,7 +426,7 @@ function buildCategoryCountQuery(filter: GoodsFilter & { search: string; categor
     'scan' in cut ? part(cut.scan) : `(coalesce((SELECT goods ${counts} AND bucket = ${add(cut.bucket)}), 0)${cut.minus.map((span) => ` - ${part(span)}`).join('')})`,
   );
   const bucketed = `(SELECT CASE WHEN w.n >= ${capParam} THEN ${capParam} ELSE least(w.n${cutSql.map((c) => ` + ${c}`).join('')}, ${capParam}) END FROM (SELECT ${wholeSum} AS n) w)`;
-  return { sql: `SELECT (CASE WHEN ${countedGramSql(term)} THEN ${bucketed} ELSE (${scanned}) END)::int AS n`, params, plan: 'walk' };
+  return { sql: `SELECT (CASE WHEN ${countedGramSql(term)} THEN ${bucketed} ELSE (SELECT count(*) ${capped}) END)::int AS n`, params, plan: 'walk' };
 }
 
 /** Prices from `from` cents on, below `to` cents (no upper bound when null). */
