@@ -7,6 +7,7 @@ describe(PrincipalCache.name, () => {
 
   it('should keep an entry for less than five seconds', () => {
     const clock = new AdjustableClock();
+    clock.hold();
     const sut = new PrincipalCache(clock);
     sut.set('s1', principal);
     expect(PRINCIPAL_TTL_MS).toBeLessThan(5000);
