@@ -23,6 +23,10 @@ export default defineConfig({
           // The files share one database that each test truncates: run them one at a time.
           fileParallelism: false,
           pool: 'forks',
+          // One worker keeps its loaded modules from file to file: each file still starts its
+          // own app (test/support/test-app.ts), but Nest, TypeORM and the app's modules are
+          // loaded once per run, not once per file (about 1.5 s a file).
+          isolate: false,
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
