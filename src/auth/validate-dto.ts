@@ -1,17 +1,18 @@
 import { BadRequestException, ValidationError } from '@nestjs/common';
 import { ClassConstructor, plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
+import { validateSync } from 'class-validator';
+import { DTO_VALIDATOR_OPTIONS } from '../common/validation/validation.pipe';
 
 /**
  * Validates a body the way the global ValidationPipe does, for code that runs before
  * pipes (Passport strategies run in guards), so bad input is a 400 before anything is called.
  */
-export async function validateDto<T extends object>(cls: ClassConstructor<T>, body: unknown): Promise<T> {
+export function validateDto<T extends object>(cls: ClassConstructor<T>, body: unknown): T {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new BadRequestException('Request body must be a JSON object');
   }
   const instance = plainToInstance(cls, body);
-  const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true });
+  const errors = validateSync(instance, DTO_VALIDATOR_OPTIONS);
   if (errors.length > 0) throw new BadRequestException(flatten(errors));
   return instance;
 }

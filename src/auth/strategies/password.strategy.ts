@@ -15,7 +15,7 @@ export class PasswordStrategy extends PassportStrategy(Strategy, PASSWORD_STRATE
 
   async validate(req: { body?: unknown }): Promise<LoggedInUser> {
     // Guards run before pipes, so the body is validated here, once: a malformed body is a 400 before any password work.
-    const dto = await validateDto(PasswordLoginDto, req.body);
+    const dto = validateDto(PasswordLoginDto, req.body);
     return this.auth.loginWithPassword(dto);
   }
 }

@@ -18,7 +18,7 @@ export class WechatCodeStrategy extends PassportStrategy(Strategy, WECHAT_CODE_S
 
   async validate(req: { body?: unknown; headers?: Record<string, string | string[] | undefined> }): Promise<LoggedInUser> {
     // Guards run before pipes, so the body is validated here, once: a bad code is a 400 and WeChat is never called.
-    const dto = await validateDto(WechatLoginDto, req.body);
+    const dto = validateDto(WechatLoginDto, req.body);
     const userAgent = req.headers?.['user-agent'];
     return this.auth.loginWithWechat(dto, typeof userAgent === 'string' ? userAgent : undefined);
   }
