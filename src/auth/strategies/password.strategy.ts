@@ -4,7 +4,7 @@ import { Strategy } from 'passport-custom';
 import { PASSWORD_STRATEGY } from '../auth.constants';
 import { AuthService, LoggedInUser } from '../auth.service';
 import { PasswordLoginDto } from '../dto/password-login.dto';
-import { validateDto } from '../validate-dto';
+import { validateDto } from '../../common/validation/validate-dto';
 
 /** Authenticates a staff or admin account by username and password (`POST /api/auth/token`). */
 @Injectable()

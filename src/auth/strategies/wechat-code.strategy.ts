@@ -4,7 +4,7 @@ import { Strategy } from 'passport-custom';
 import { WECHAT_CODE_STRATEGY } from '../auth.constants';
 import { AuthService, LoggedInUser } from '../auth.service';
 import { WechatLoginDto } from '../dto/wechat-login.dto';
-import { validateDto } from '../validate-dto';
+import { validateDto } from '../../common/validation/validate-dto';
 
 /**
  * Authenticates a mini program by the one-time code of wx.login(): WeChat trades it for

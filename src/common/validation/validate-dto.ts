@@ -1,7 +1,7 @@
 import { BadRequestException, ValidationError } from '@nestjs/common';
 import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { DTO_VALIDATOR_OPTIONS } from '../common/validation/validation.pipe';
+import { DTO_VALIDATOR_OPTIONS } from './validation.pipe';
 
 /**
  * Validates a body the way the global ValidationPipe does, for code that runs before
