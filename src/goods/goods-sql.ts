@@ -26,6 +26,14 @@ export const GOODS_COLUMNS = `id, name, description, price::text AS price, stock
   created_by, updated_by, version, created_at, updated_at`;
 
 /**
+ * A name's lower-cased unigrams and bigrams: the expression the bigram index
+ * `goods_name_grams_idx` is built on (migration 1796190400000). A term of n ≥ 2 characters
+ * must contain all of its bigrams (`goods_search_grams`), one of a single character its unigram.
+ * Written exactly as the index's expression, or PostgreSQL cannot use the index for it.
+ */
+const NAME_GRAMS = 'goods_name_grams(name)';
+
+/**
  * How the catalogue's reads are planned. Each list and count runs on a connection that
  * starts with these settings (ReadPools: no `SET` round trip per read), and the EXPLAIN tests
  * plan the same SQL under the same settings.
@@ -185,7 +193,7 @@ function whereClause(filter: GoodsFilter, params: unknown[]): string[] {
     // the LIKE rechecks that they are adjacent and in order. A term of one or two
     // characters is itself one gram, so the index answers it exactly and needs no recheck
     // (which also lets the planner estimate it from the gram statistics).
-    where.push(`name_grams @> goods_search_grams(${add(filter.search)})`);
+    where.push(`${NAME_GRAMS} @> goods_search_grams(${add(filter.search)})`);
     if (!isSingleGram(filter.search)) where.push(likeCondition(filter.search, add(escapeLike(filter.search))));
   }
   if (filter.category !== undefined) where.push(`category = ${add(filter.category)}`);
@@ -195,7 +203,7 @@ function whereClause(filter: GoodsFilter, params: unknown[]): string[] {
   return where;
 }
 
-/** One or two characters whose lower case is as long: exactly one gram of `name_grams`. */
+/** One or two characters whose lower case is as long: exactly one gram of NAME_GRAMS. */
 export function isSingleGram(term: string): boolean {
   const length = [...term].length;
   return length <= 2 && [...term.toLowerCase()].length === length;
@@ -311,7 +319,7 @@ function buildSearchPageQuery(filter: GoodsFilter, ordering: GoodsOrdering, posi
     return likeCondition(search, pattern);
   };
   const term = add(search);
-  const grams = `name_grams @> goods_search_grams(${term})${isSingleGram(search) ? '' : ` AND ${like()}`}`;
+  const grams = `${NAME_GRAMS} @> goods_search_grams(${term})${isSingleGram(search) ? '' : ` AND ${like()}`}`;
   let after = position.after
     ? ` AND (${column}, id) ${descending ? '<' : '>'} (${add(position.after.value)}::${type}, ${add(position.after.id)}::uuid)`
     : '';

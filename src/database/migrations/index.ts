@@ -10,6 +10,7 @@ import { GoodsCreatedAtNameIndex1796190000000 } from './1796190000000-goods-crea
 import { GoodsGramCounts1796190100000 } from './1796190100000-goods-gram-counts';
 import { GoodsWordGramCounts1796190200000 } from './1796190200000-goods-word-gram-counts';
 import { GoodsGramPriceCounts1796190300000 } from './1796190300000-goods-gram-price-counts';
+import { GoodsNameGramsExpressionIndex1796190400000 } from './1796190400000-goods-name-grams-expression-index';
 
 /** Every migration in order. New ones are appended here (see README, "Migrations"). */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   GoodsGramCounts1796190100000,
   GoodsWordGramCounts1796190200000,
   GoodsGramPriceCounts1796190300000,
+  GoodsNameGramsExpressionIndex1796190400000,
 ];
