@@ -27,7 +27,7 @@ export const GOODS_COLUMNS = `id, name, description, price::text AS price, stock
 
 /**
  * A name's lower-cased unigrams and bigrams: the expression the bigram index
- * `goods_name_grams_idx` is built on (migration 1796190400000). A term of n ≥ 2 characters
+ * `goods_name_grams_expr_idx` is built on (migration 1796190400000). A term of n ≥ 2 characters
  * must contain all of its bigrams (`goods_search_grams`), one of a single character its unigram.
  * Written exactly as the index's expression, or PostgreSQL cannot use the index for it.
  */
@@ -52,13 +52,17 @@ const NAME_GRAMS = 'goods_name_grams(name)';
  *   Names holding a word are not spread evenly along the name order (`优质苹果 …` sit
  *   together, and so do the names before them), so walking the name index can pass half
  *   the table before its first match.
+ * None runs parallel workers: a page is small work among many concurrent requests, and the
+ * cost of testing `goods_name_grams(name)` (COST 250, migration 1796190400000), which the
+ * planner charges per row, made it split a collect or an index walk over workers that each
+ * compute the expression.
  */
 export type ReadPlan = 'indexed' | 'walk' | 'collect';
 
 export const PLANNER_SETTINGS: Record<ReadPlan, Readonly<Record<string, string>>> = {
-  indexed: { enable_seqscan: 'off' },
+  indexed: { enable_seqscan: 'off', max_parallel_workers_per_gather: '0' },
   walk: { enable_seqscan: 'off', enable_bitmapscan: 'off', max_parallel_workers_per_gather: '0' },
-  collect: { enable_seqscan: 'off', enable_indexscan: 'off' },
+  collect: { enable_seqscan: 'off', enable_indexscan: 'off', max_parallel_workers_per_gather: '0' },
 };
 
 /** The same settings as `SET LOCAL` statements, for running a plan's SQL inside a transaction (the EXPLAIN tests). */

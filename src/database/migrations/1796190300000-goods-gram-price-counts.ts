@@ -82,21 +82,11 @@ export class GoodsGramPriceCounts1796190300000 implements MigrationInterface {
  */
 const SEARCHABLE = `gram !~ '^ | $'`;
 
-/**
- * A row's bigrams and unigrams (`prefix` names the row: `o.`, `n.`, or none): the stored
- * `name_grams` column until 1796190400000, computed from the name after it.
- */
-export type GramsOf = (prefix: string) => string;
-const STORED_GRAMS: GramsOf = (prefix) => `${prefix}name_grams`;
-
-/** Each goods' counted grams: `grams` (its bigrams and unigrams) and `name` name the row's. */
+/** Each goods' counted grams: `grams` and `name` name the row's columns. */
 const counted = (grams: string, name: string) => `${grams} || goods_word_grams(${name})`;
 
-/**
- * goods_gram_counts_apply() as 1796190200000 left it, and the part this migration adds
- * (`withPriceCounts`); `gramsOf` reads a row's bigrams and unigrams (1796190400000 computes them).
- */
-export const goodsGramCountsApply = (withPriceCounts: boolean, gramsOf: GramsOf = STORED_GRAMS) => `
+/** goods_gram_counts_apply() as 1796190200000 left it, and the part this migration adds (`withPriceCounts`). */
+const apply = (withPriceCounts: boolean) => `
   CREATE OR REPLACE FUNCTION goods_gram_counts_apply() RETURNS trigger
   LANGUAGE plpgsql${withPriceCounts ? ` SET work_mem = '64MB'` : ''} AS $$
   BEGIN
@@ -105,23 +95,23 @@ export const goodsGramCountsApply = (withPriceCounts: boolean, gramsOf: GramsOf 
       DELETE FROM goods_gram_price_counts;` : ''}
     ELSIF TG_OP = 'INSERT' THEN
       INSERT INTO goods_gram_counts AS c (gram, goods)
-      SELECT gram, count(*) FROM new_rows, unnest(${counted(gramsOf(''), 'name')}) AS gram GROUP BY gram ORDER BY gram
+      SELECT gram, count(*) FROM new_rows, unnest(${counted('name_grams', 'name')}) AS gram GROUP BY gram ORDER BY gram
       ON CONFLICT (gram) DO UPDATE SET goods = c.goods + EXCLUDED.goods;${withPriceCounts ? `
-      WITH r AS MATERIALIZED (SELECT ${counted(gramsOf(''), 'name')} AS grams, category, goods_price_bucket(price) AS bucket FROM new_rows WHERE category IS NOT NULL)
+      WITH r AS MATERIALIZED (SELECT ${counted('name_grams', 'name')} AS grams, category, goods_price_bucket(price) AS bucket FROM new_rows WHERE category IS NOT NULL)
       INSERT INTO goods_gram_price_counts AS c (gram, category, bucket, goods)
       SELECT gram, category, bucket, count(*) FROM r, unnest(r.grams) AS gram WHERE ${SEARCHABLE} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
       ON CONFLICT (gram, category, bucket) DO UPDATE SET goods = c.goods + EXCLUDED.goods;` : ''}
     ELSIF TG_OP = 'DELETE' THEN
       UPDATE goods_gram_counts AS c SET goods = c.goods - d.n
-        FROM (SELECT gram, count(*) AS n FROM old_rows, unnest(${counted(gramsOf(''), 'name')}) AS gram GROUP BY gram ORDER BY gram) d
+        FROM (SELECT gram, count(*) AS n FROM old_rows, unnest(${counted('name_grams', 'name')}) AS gram GROUP BY gram ORDER BY gram) d
        WHERE c.gram = d.gram;${withPriceCounts ? `
-      WITH r AS MATERIALIZED (SELECT ${counted(gramsOf(''), 'name')} AS grams, category, goods_price_bucket(price) AS bucket FROM old_rows WHERE category IS NOT NULL)
+      WITH r AS MATERIALIZED (SELECT ${counted('name_grams', 'name')} AS grams, category, goods_price_bucket(price) AS bucket FROM old_rows WHERE category IS NOT NULL)
       INSERT INTO goods_gram_price_counts AS c (gram, category, bucket, goods)
       SELECT gram, category, bucket, -count(*) FROM r, unnest(r.grams) AS gram WHERE ${SEARCHABLE} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
       ON CONFLICT (gram, category, bucket) DO UPDATE SET goods = c.goods + EXCLUDED.goods;` : ''}
     ELSE
       WITH renamed AS (
-        SELECT ${counted(gramsOf('o.'), 'o.name')} AS old_grams, ${counted(gramsOf('n.'), 'n.name')} AS new_grams
+        SELECT ${counted('o.name_grams', 'o.name')} AS old_grams, ${counted('n.name_grams', 'n.name')} AS new_grams
           FROM old_rows o JOIN new_rows n ON n.id = o.id
          WHERE n.name IS DISTINCT FROM o.name
       )
@@ -133,8 +123,8 @@ export const goodsGramCountsApply = (withPriceCounts: boolean, gramsOf: GramsOf 
       ) d GROUP BY gram HAVING sum(delta) <> 0 ORDER BY gram
       ON CONFLICT (gram) DO UPDATE SET goods = c.goods + EXCLUDED.goods;${withPriceCounts ? `
       WITH moved AS MATERIALIZED (
-        SELECT o.name AS old_name, ${gramsOf('o.')} AS old_grams, o.category AS old_category, goods_price_bucket(o.price) AS old_bucket,
-               n.name AS new_name, ${gramsOf('n.')} AS new_grams, n.category AS new_category, goods_price_bucket(n.price) AS new_bucket
+        SELECT o.name AS old_name, o.name_grams AS old_grams, o.category AS old_category, goods_price_bucket(o.price) AS old_bucket,
+               n.name AS new_name, n.name_grams AS new_grams, n.category AS new_category, goods_price_bucket(n.price) AS new_bucket
           FROM old_rows o JOIN new_rows n ON n.id = o.id
          WHERE n.name IS DISTINCT FROM o.name OR n.category IS DISTINCT FROM o.category OR goods_price_bucket(n.price) <> goods_price_bucket(o.price)
       )
@@ -152,5 +142,5 @@ export const goodsGramCountsApply = (withPriceCounts: boolean, gramsOf: GramsOf 
   END
   $$`;
 
-const APPLY_WITH_PRICE_COUNTS = goodsGramCountsApply(true);
-const APPLY_WITHOUT_PRICE_COUNTS = goodsGramCountsApply(false);
+const APPLY_WITH_PRICE_COUNTS = apply(true);
+const APPLY_WITHOUT_PRICE_COUNTS = apply(false);
