@@ -61,10 +61,13 @@ const NAME_GRAMS = 'goods_name_grams(name)';
  */
 export type ReadPlan = 'indexed' | 'walk' | 'collect';
 
+/** What every plan's settings hold: no sequential scan of goods, no parallel workers, no JIT. */
+const EVERY_READ = { enable_seqscan: 'off', max_parallel_workers_per_gather: '0', jit: 'off' } as const;
+
 export const PLANNER_SETTINGS: Record<ReadPlan, Readonly<Record<string, string>>> = {
-  indexed: { enable_seqscan: 'off', max_parallel_workers_per_gather: '0', jit: 'off' },
-  walk: { enable_seqscan: 'off', enable_bitmapscan: 'off', max_parallel_workers_per_gather: '0', jit: 'off' },
-  collect: { enable_seqscan: 'off', enable_indexscan: 'off', max_parallel_workers_per_gather: '0', jit: 'off' },
+  indexed: EVERY_READ,
+  walk: { ...EVERY_READ, enable_bitmapscan: 'off' },
+  collect: { ...EVERY_READ, enable_indexscan: 'off' },
 };
 
 /** The same settings as `SET LOCAL` statements, for running a plan's SQL inside a transaction (the EXPLAIN tests). */

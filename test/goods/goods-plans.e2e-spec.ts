@@ -241,4 +241,33 @@ describe('goods query plans', () => {
       }
     }
   });
+
+  // The planner charges goods_name_grams' cost (COST 250) per row even of a branch that never
+  // runs: at a million goods a search page's estimate passed jit_above_cost and PostgreSQL spent
+  // ~30 ms compiling a query that runs in 1 ms. Here the threshold is 0, so any read whose
+  // settings left JIT on would compile; the first query proves this server does JIT.
+  it('should never JIT-compile a catalogue read, whatever its estimate', async () => {
+    const jitSections = async (query: SqlQuery, settings: string): Promise<number> => {
+      const runner = t.dataSource.createQueryRunner();
+      try {
+        await runner.startTransaction();
+        await runner.query(`SET LOCAL jit_above_cost = 0; ${settings}`);
+        const [row] = await runner.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${query.sql}`, query.params);
+        await runner.rollbackTransaction();
+        return row['QUERY PLAN'].filter((p: { JIT?: unknown }) => p.JIT !== undefined).length;
+      } finally {
+        await runner.release();
+      }
+    };
+    const page = buildListQuery({ search: '奶' }, '-createdAt', { offset: 0 }, 20);
+    expect(await jitSections(page, 'SET LOCAL jit = on')).toBe(1);
+    const reads: SqlQuery[] = [
+      page,
+      buildListQuery({ search: '三文鱼' }, 'name', { offset: 0 }, 20, 'collect'),
+      buildListQuery({ search: '三文鱼' }, 'price', { offset: 0 }, 20, 'walk'),
+      buildCountQuery({ search: '三文鱼' }, 10_000),
+    ];
+    for (const query of reads) expect(await jitSections(query, setLocalStatements(query.plan)), `${query.plan}: ${query.sql}`).toBe(0);
+    expect(new Set(reads.map((q) => q.plan))).toEqual(new Set<ReadPlan>(['indexed', 'collect', 'walk']));
+  });
 });
