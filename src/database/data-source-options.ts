@@ -1,6 +1,7 @@
 import type { DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { PG_TYPES } from './timestamps';
 
 /**
  * How long a request waits for a connection (a new one, or a free one from the pool) before
@@ -27,6 +28,6 @@ export function buildDataSourceOptions(url: string, overrides: { poolSize?: numb
     logging: false,
     poolSize: overrides.poolSize ?? 10,
     applicationName: overrides.applicationName ?? 'wxmall-api',
-    extra: { connectionTimeoutMillis: DATABASE_CONNECT_TIMEOUT_MS, query_timeout: 30000 },
+    extra: { connectionTimeoutMillis: DATABASE_CONNECT_TIMEOUT_MS, query_timeout: 30000, types: PG_TYPES },
   };
 }

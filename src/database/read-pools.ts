@@ -3,6 +3,7 @@ import { Pool } from 'pg';
 import { CLOCK, Clock } from '../common/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { statement } from './prepared-statements';
+import { PG_TYPES } from './timestamps';
 
 /** PostgreSQL settings a read's connection starts with (`-c name=value`), e.g. `{ enable_seqscan: 'off' }`. */
 export type SessionSettings = Readonly<Record<string, string>>;
@@ -85,6 +86,7 @@ export class ReadPools implements OnApplicationShutdown {
         connectionTimeoutMillis: 5000,
         query_timeout: 30_000,
         application_name: 'wxmall-api-reads',
+        types: PG_TYPES,
         options: Object.entries(settings)
           .map(([name, value]) => `-c ${name}=${value}`)
           .join(' '),

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { ThrottlerModule, ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
+import { ThrottlerModule, ThrottlerStorage } from '@nestjs/throttler';
+import { CLOCK, Clock } from '../common/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { RedisConnections } from '../redis/redis-connections';
 import { RedisModule } from '../redis/redis.module';
 import { AuthRateLimitGuard, LoginThrottler } from './auth-rate-limit.guard';
+import { MemoryThrottlerStorage } from './memory-throttler.storage';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
 /** The rate limit counters' storage (a RedisThrottlerStorage with REDIS_URL), injectable so tests can look at its breaker. */
@@ -16,8 +18,9 @@ export const RATE_LIMIT_STORAGE = Symbol('RATE_LIMIT_STORAGE');
   providers: [
     {
       provide: RATE_LIMIT_STORAGE,
-      inject: [RedisConnections],
-      useFactory: (redis: RedisConnections): ThrottlerStorage => (redis.enabled ? new RedisThrottlerStorage(redis) : new ThrottlerStorageService()),
+      inject: [RedisConnections, CLOCK],
+      useFactory: (redis: RedisConnections, clock: Clock): ThrottlerStorage =>
+        redis.enabled ? new RedisThrottlerStorage(redis, clock) : new MemoryThrottlerStorage(clock),
     },
   ],
   exports: [RATE_LIMIT_STORAGE],

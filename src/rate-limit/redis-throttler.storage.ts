@@ -1,9 +1,9 @@
 import { OnApplicationShutdown } from '@nestjs/common';
-import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
+import type { ThrottlerStorage } from '@nestjs/throttler';
 import type Redis from 'ioredis';
+import type { Clock } from '../common/clock';
 import { RedisConnections } from '../redis/redis-connections';
-
-type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+import { MemoryThrottlerStorage, ThrottlerStorageRecord } from './memory-throttler.storage';
 
 /**
  * One atomic step of a fixed-window counter with a block, in Redis (so every instance
@@ -46,9 +46,13 @@ export type BreakerState = 'closed' | 'open';
  * again, counts are shared again.
  */
 export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShutdown {
-  private readonly fallback = new ThrottlerStorageService();
+  private readonly fallback: MemoryThrottlerStorage;
 
-  constructor(private readonly redis: RedisConnections) {
+  constructor(
+    private readonly redis: RedisConnections,
+    clock: Clock,
+  ) {
+    this.fallback = new MemoryThrottlerStorage(clock);
     redis.defineCommand('throttlerIncrement', { numberOfKeys: 2, lua: INCREMENT_SCRIPT });
   }
 

@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import type { ThrottlerStorage } from '@nestjs/throttler';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MemoryThrottlerStorage } from '../../src/rate-limit/memory-throttler.storage';
+import { RATE_LIMIT_STORAGE } from '../../src/rate-limit/rate-limit.module';
+import { RedisThrottlerStorage } from '../../src/rate-limit/redis-throttler.storage';
+import { startTestAppForTest } from '../support/test-app';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+
+describe('rate limit storages', () => {
+  const prefix = `wxmall-test:${randomUUID()}:`;
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  afterAll(async () => {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
+  });
+
+  const storageOf = async (env: Record<string, string>) => {
+    const t = await startTestAppForTest({ env });
+    return t.app.get<ThrottlerStorage>(RATE_LIMIT_STORAGE, { strict: false });
+  };
+
+  it('should count alike in memory (one instance) and in Redis (many): the same fixed window and block', async () => {
+    const memory = await storageOf({});
+    const shared = await storageOf({ REDIS_URL, REDIS_KEY_PREFIX: prefix });
+    expect(memory).toBeInstanceOf(MemoryThrottlerStorage);
+    expect(shared).toBeInstanceOf(RedisThrottlerStorage);
+    expect((shared as RedisThrottlerStorage).state).toBe('closed');
+
+    const run = async (storage: ThrottlerStorage, key: string) => {
+      const answers = [];
+      // limit 3, a 60 s window, a 120 s block; then a second client, and another throttler.
+      for (let i = 0; i < 6; i++) answers.push(await storage.increment(key, 60_000, 3, 120_000, 'default'));
+      answers.push(await storage.increment(`${key}-other`, 60_000, 3, 120_000, 'default'));
+      answers.push(await storage.increment(key, 60_000, 3, 120_000, 'media-upload'));
+      return answers.map((a) => ({ ...a, timeToExpire: Math.round(a.timeToExpire / 10), timeToBlockExpire: Math.round(a.timeToBlockExpire / 10) }));
+    };
+    const key = randomUUID();
+    const inMemory = await run(memory, key);
+    expect(inMemory.map((a) => [a.totalHits, a.isBlocked])).toEqual([
+      [1, false],
+      [2, false],
+      [3, false],
+      [4, true],
+      [4, true],
+      [4, true],
+      [1, false],
+      [1, false],
+    ]);
+    // Rounded to 10 s: the two runs are moments apart on the real clock.
+    expect(await run(shared, key)).toEqual(inMemory);
+  });
+});
