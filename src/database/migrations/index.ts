@@ -11,6 +11,7 @@ import { GoodsGramCounts1796190100000 } from './1796190100000-goods-gram-counts'
 import { GoodsWordGramCounts1796190200000 } from './1796190200000-goods-word-gram-counts';
 import { GoodsGramPriceCounts1796190300000 } from './1796190300000-goods-gram-price-counts';
 import { GoodsNameGramsExpressionIndex1796190400000 } from './1796190400000-goods-name-grams-expression-index';
+import { GoodsNameGramsNoPendingList1796190500000 } from './1796190500000-goods-name-grams-no-pending-list';
 
 /** Every migration in order. New ones are appended here (see README, "Migrations"). */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   GoodsWordGramCounts1796190200000,
   GoodsGramPriceCounts1796190300000,
   GoodsNameGramsExpressionIndex1796190400000,
+  GoodsNameGramsNoPendingList1796190500000,
 ];
