@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { ThrottlerStorage } from '@nestjs/throttler';
 import { afterEach, describe, expect, it } from 'vitest';
 import { phone, rejectionOf, storedPair, useKitServer } from '../support/miniprogram/kit-harness';
 import { ShimClock } from '../support/miniprogram/wx-shim';
-import { TestApp } from '../support/test-app';
 import { sealOpenData, watermark } from '../support/open-data';
 
 const LOGIN = '/api/auth/wechat/login';
@@ -201,14 +199,9 @@ describe('mini program kit: reactions to WeChat and rate-limit codes', () => {
 describe('mini program kit: login rate limit (AUTH_RATE_LIMIT)', () => {
   const { t, server } = useKitServer({ env: { AUTH_RATE_LIMIT: '1' } });
   afterEach(() => {
-    // A new minute for the next test: what the limiter's own sweep does once the window has passed.
-    evictAll(t);
+    // A new minute for the next test: the limiter counts on the app's clock.
+    t.clock.advance(61_000);
   });
-
-  function evictAll(app: TestApp, msFromNow = 61_000) {
-    const storage = app.app.get(ThrottlerStorage, { strict: false }) as unknown as { evictIdleRecords(now?: number): void };
-    storage.evictIdleRecords(Date.now() + msFromNow);
-  }
 
   it('should back off as Retry-After says after RATE_LIMITED, a bounded number of times, then surface it', async () => {
     await phone(t, { openid: 'o_mp_rl_first' }).api.login(); // spends this address's one login of the minute
@@ -228,7 +221,7 @@ describe('mini program kit: login rate limit (AUTH_RATE_LIMIT)', () => {
   it('should log in once the minute is over', async () => {
     await phone(t, { openid: 'o_mp_rl_a' }).api.login();
     // The kit waits Retry-After; here that much time passes for the limiter.
-    const clock = virtualClock((ms) => evictAll(t, ms + 1000));
+    const clock = virtualClock((ms) => t.clock.advance(ms + 1000));
     const p = phone(t, { openid: 'o_mp_rl_b', clock });
 
     expect((await p.api.login()).user.openid).toBe('o_mp_rl_b');
