@@ -11,9 +11,9 @@ import { FakeWechatServer } from '../support/fake-wechat.server';
 import { cleanEnv, ensureBuilt, freePort, MAIN_JS, ROOT, Spawned, spawnProcess, waitForStatus } from '../support/processes';
 import { processAppEnv, TEST_APPID, TEST_JWT_SECRET, TEST_WECHAT_SECRET } from '../support/test-app';
 import { findNginx, mainNginxConf, NGINX_CONF, readCompose, renderNginxConf, serviceEnvironment } from './deploy-files';
+import { TEST_REDIS_URL as REDIS_URL } from '../support/redis';
 
 const NGINX = findNginx();
-const REDIS_URL = 'redis://127.0.0.1:6379';
 
 /** The app service's environment in docker-compose.yml, with the four secrets of a `.env`. */
 function composeAppEnv(): Record<string, string> {

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import Redis from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { TEST_REDIS_URL, useRedisKeyPrefix } from '../support/redis';
 import { startTestAppForTest, TestApp } from '../support/test-app';
 
 const LIMIT = 3;
@@ -97,17 +96,11 @@ describe('login rate limits', () => {
   });
 
   describe('with REDIS_URL', () => {
-    const prefix = `wxmall-test:${randomUUID()}:`;
-    const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
-    afterAll(async () => {
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length) await redis.del(...keys);
-      await redis.quit();
-    });
+    const { prefix, redis } = useRedisKeyPrefix();
 
     it('should share the counters between instances', async () => {
-      const a = await start({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: prefix });
-      const b = await start({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: prefix }, a.fake);
+      const a = await start({ REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix });
+      const b = await start({ REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix }, a.fake);
       expect((await login(a, 'o_r1')).status).toBe(200);
       expect((await login(b, 'o_r2')).status).toBe(200);
       expect((await login(a, 'o_r3')).status).toBe(200);
@@ -119,7 +112,7 @@ describe('login rate limits', () => {
     });
 
     it('should count concurrent attempts on several instances exactly', async () => {
-      const env = { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `${prefix}concurrent:` };
+      const env = { REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: `${prefix}concurrent:` };
       const a = await start(env);
       const b = await start(env, a.fake);
       const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => login(i % 2 ? a : b, `o_rcc_${i}`)));

@@ -1,12 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import Redis from 'ioredis';
-import { afterAll, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { RATE_LIMIT_STORAGE } from '../../src/rate-limit/rate-limit.module';
 import type { RedisThrottlerStorage } from '../../src/rate-limit/redis-throttler.storage';
 import { FaultyProxy } from '../support/faulty-proxy';
+import { TEST_REDIS_URL as REDIS_URL, useRedisKeyPrefix } from '../support/redis';
 import { startTestAppForTest, TestApp } from '../support/test-app';
-
-const REDIS_URL = 'redis://127.0.0.1:6379';
 
 /** How many rate limit commands (the throttler's Lua script) reached a proxy that never answered. */
 const scriptCalls = (proxy: FaultyProxy) => (proxy.stalledData.match(/evalsha|\beval\b/gi) ?? []).length;
@@ -16,13 +13,7 @@ function login(t: TestApp, openid: string) {
 }
 
 describe('login rate limits while Redis does not answer', () => {
-  const prefix = `wxmall-test:${randomUUID()}:`;
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  afterAll(async () => {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
-  });
+  const { prefix, redis } = useRedisKeyPrefix();
 
   async function proxiedRedis(mode: 'forward' | 'stall'): Promise<FaultyProxy> {
     const proxy = FaultyProxy.for(REDIS_URL, 6379);

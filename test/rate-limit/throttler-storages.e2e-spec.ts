@@ -1,22 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import Redis from 'ioredis';
 import type { ThrottlerStorage } from '@nestjs/throttler';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryThrottlerStorage } from '../../src/rate-limit/memory-throttler.storage';
 import { RATE_LIMIT_STORAGE } from '../../src/rate-limit/rate-limit.module';
 import { RedisThrottlerStorage } from '../../src/rate-limit/redis-throttler.storage';
+import { TEST_REDIS_URL, useRedisKeyPrefix } from '../support/redis';
 import { startTestAppForTest } from '../support/test-app';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
-
 describe('rate limit storages', () => {
-  const prefix = `wxmall-test:${randomUUID()}:`;
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  afterAll(async () => {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
-  });
+  const { prefix } = useRedisKeyPrefix();
 
   const storageOf = async (env: Record<string, string>) => {
     const t = await startTestAppForTest({ env });
@@ -25,7 +17,7 @@ describe('rate limit storages', () => {
 
   it('should count alike in memory (one instance) and in Redis (many): the same fixed window and block', async () => {
     const memory = await storageOf({});
-    const shared = await storageOf({ REDIS_URL, REDIS_KEY_PREFIX: prefix });
+    const shared = await storageOf({ REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix });
     expect(memory).toBeInstanceOf(MemoryThrottlerStorage);
     expect(shared).toBeInstanceOf(RedisThrottlerStorage);
     expect((shared as RedisThrottlerStorage).state).toBe('closed');

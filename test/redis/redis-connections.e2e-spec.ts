@@ -4,8 +4,8 @@ import { afterAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { loadConfig } from '../../src/config/load-config';
 import { RedisConnections, RedisUnavailableError } from '../../src/redis/redis-connections';
 import { FaultyProxy } from '../support/faulty-proxy';
+import { TEST_REDIS_URL as REDIS_URL } from '../support/redis';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const COMMAND_MS = 300;
 
 /**

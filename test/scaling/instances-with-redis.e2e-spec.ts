@@ -8,8 +8,8 @@ import { FakeWechatServer } from '../support/fake-wechat.server';
 import { FaultyProxy } from '../support/faulty-proxy';
 import { cleanEnv, ensureBuilt, freePort, killIfRunning, MAIN_JS, Spawned, spawnProcess, waitForStatus } from '../support/processes';
 import { processAppEnv, TEST_APPID, TEST_WECHAT_SECRET } from '../support/test-app';
+import { TEST_REDIS_URL as REDIS_URL } from '../support/redis';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
 /** Low, so the shared count shows within a few logins; each test logs in from addresses of its own. */
 const AUTH_RATE_LIMIT = 3;
 
