@@ -21,6 +21,7 @@ const seconds = (ms: number) => Math.max(0, Math.ceil(ms / 1000));
  * - A window starts at a client's first hit and lasts `ttl`; each hit in it counts one.
  * - The hit past `limit` blocks the client for `blockDuration` and ends the window; every
  *   hit while blocked is refused (and not counted), and the first after it starts a new window.
+ * - With a `blockDuration` of 0 or less, hits past `limit` are refused until the window ends.
  *
  * One step per hit whatever the limit. (@nestjs/throttler's own in-memory storage keeps every
  * hit's expiry and filters the whole list on each hit: with a high AUTH_RATE_LIMIT, tens of
@@ -55,7 +56,8 @@ export class MemoryThrottlerStorage implements ThrottlerStorage, OnApplicationSh
       const blockMs = counter.blockedUntil - now;
       return { totalHits: limit + 1, timeToExpire: seconds(blockMs), isBlocked: true, timeToBlockExpire: seconds(blockMs) };
     }
-    if (!counter || counter.windowEndsAt <= now) {
+    // As in Redis, a window (a key's PTTL) still counts at its last millisecond.
+    if (!counter || counter.windowEndsAt < now) {
       counter = { hits: 0, windowEndsAt: now + ttl, blockedUntil: 0 };
       this.counters.set(id, counter);
     }
@@ -65,7 +67,7 @@ export class MemoryThrottlerStorage implements ThrottlerStorage, OnApplicationSh
     if (blockDuration <= 0) return { totalHits: hits, timeToExpire: seconds(windowMs), isBlocked: true, timeToBlockExpire: seconds(windowMs) };
     counter.blockedUntil = now + blockDuration;
     counter.hits = 0;
-    counter.windowEndsAt = now;
+    counter.windowEndsAt = now - 1;
     return { totalHits: hits, timeToExpire: seconds(windowMs), isBlocked: true, timeToBlockExpire: seconds(blockDuration) };
   }
 
@@ -73,7 +75,7 @@ export class MemoryThrottlerStorage implements ThrottlerStorage, OnApplicationSh
   sweep(): void {
     const now = this.clock.now();
     for (const [id, counter] of this.counters) {
-      if (counter.windowEndsAt <= now && counter.blockedUntil <= now) this.counters.delete(id);
+      if (counter.windowEndsAt < now && counter.blockedUntil <= now) this.counters.delete(id);
     }
   }
 

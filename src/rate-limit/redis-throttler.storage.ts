@@ -8,7 +8,9 @@ import { MemoryThrottlerStorage, ThrottlerStorageRecord } from './memory-throttl
 /**
  * One atomic step of a fixed-window counter with a block, in Redis (so every instance
  * shares it). KEYS[1] counts hits and expires with the window; KEYS[2] exists while the
- * client is blocked. Returns {hits, ms until the window ends, blocked 0/1, ms until the block ends}.
+ * client is blocked (with a block duration of 0, hits past the limit are refused until the
+ * window ends). Returns {hits, ms until the window ends, blocked 0/1, ms until the block ends}.
+ * MemoryThrottlerStorage runs the same rule.
  */
 const INCREMENT_SCRIPT = `
 local blockTtl = redis.call('PTTL', KEYS[2])
@@ -20,6 +22,7 @@ local hits = redis.call('INCR', KEYS[1])
 if hits == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 local ttl = redis.call('PTTL', KEYS[1])
 if hits > tonumber(ARGV[2]) then
+  if tonumber(ARGV[3]) <= 0 then return {hits, ttl, 1, ttl} end
   redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
   redis.call('DEL', KEYS[1])
   return {hits, ttl, 1, tonumber(ARGV[3])}
