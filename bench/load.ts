@@ -5,6 +5,7 @@
  */
 import autocannon from 'autocannon';
 import { prng } from './catalogue';
+import { cpuMicrosOf } from './processes';
 import { Gen, RequestSpec, ScenarioData, scenarioById, WALK_PAGES } from './scenarios';
 
 export interface LoadTask {
@@ -17,6 +18,8 @@ export interface LoadTask {
   /** Makes login codes unique to this run and target. */
   codePrefix: string;
   seed: number;
+  /** The server's pid, to read the CPU time it spends during the measured window (same machine). */
+  serverPid?: number;
 }
 
 export interface LoadResult {
@@ -33,6 +36,8 @@ export interface LoadResult {
   latencies: number[];
   seconds: number;
   statusCodes: Record<string, number>;
+  /** CPU time the server spent during the measured window (all its threads), µs; null without a pid. */
+  cpuMicros: number | null;
 }
 
 let codeCounter = 0;
@@ -93,6 +98,9 @@ export async function runLoad(task: LoadTask): Promise<LoadResult> {
   let errors = 0;
   const started = performance.now();
   const windowStart = started + task.warmupSeconds * 1000;
+  const cpu = () => (task.serverPid === undefined ? null : cpuMicrosOf(task.serverPid));
+  let cpuAtStart = task.warmupSeconds > 0 ? null : cpu();
+  const cpuTimer = task.warmupSeconds > 0 ? setTimeout(() => (cpuAtStart = cpu()), task.warmupSeconds * 1000) : null;
   await new Promise<autocannon.Result>((done, fail) => {
     const instance = autocannon(
       {
@@ -119,9 +127,12 @@ export async function runLoad(task: LoadTask): Promise<LoadResult> {
     });
   });
   const seconds = (performance.now() - windowStart) / 1000;
+  if (cpuTimer) clearTimeout(cpuTimer);
+  const cpuAtEnd = cpu();
+  const cpuMicros = cpuAtStart === null || cpuAtEnd === null ? null : cpuAtEnd - cpuAtStart;
   latencies.sort((a, b) => a - b);
   const at = (q: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] : 0);
-  return { rps: ok / seconds, ok, non2xx, errors, p50: at(0.5), p99: at(0.99), latencies, seconds, statusCodes };
+  return { rps: ok / seconds, ok, non2xx, errors, p50: at(0.5), p99: at(0.99), latencies, seconds, statusCodes, cpuMicros };
 }
 
 if (require.main === module && process.send) {

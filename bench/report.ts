@@ -13,6 +13,11 @@ export interface Side {
   ok: number;
   /** Peak RSS of this server during this scenario's measurements, MB. */
   rssMb: number;
+  /**
+   * The server's own CPU time (all its threads, from /proc) per 2xx answer in the measured
+   * windows, µs: what the ratio is made of where each server is bound by its own main thread.
+   */
+  cpuUs: number | null;
   statusCodes: Record<string, number>;
 }
 
@@ -46,6 +51,7 @@ export function combine(runs: LoadResult[], rssMb: number): Side {
   const seconds = runs.reduce((n, r) => n + r.seconds, 0);
   const statusCodes: Record<string, number> = {};
   for (const r of runs) for (const [code, n] of Object.entries(r.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
+  const cpuMicros = runs.every((r) => r.cpuMicros !== null) ? runs.reduce((n, r) => n + r.cpuMicros!, 0) : null;
   return {
     rps: seconds > 0 ? ok / seconds : 0,
     p50: at(0.5),
@@ -54,6 +60,7 @@ export function combine(runs: LoadResult[], rssMb: number): Side {
     non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
     errors: runs.reduce((n, r) => n + r.errors, 0),
     rssMb,
+    cpuUs: cpuMicros !== null && ok > 0 ? cpuMicros / ok : null,
     statusCodes,
   };
 }
@@ -81,19 +88,20 @@ export function gitRevision(): string {
 const fmt = (n: number, digits = 0) => n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const ms = (n: number) => (n < 10 ? fmt(n, 1) : fmt(n));
 const failures = (s: Side) => s.non2xx + s.errors;
+const cpu = (s: Side) => (s.cpuUs === null ? '—' : fmt(s.cpuUs));
 
 export function markdownTable(r: Report): string {
   const [a, b] = r.names;
   const lines = [
-    `| scenario | ${a} req/s | p50 ms | p99 ms | ${b} req/s | p50 ms | p99 ms | non-2xx ${a} / ${b} | ${a} / ${b} | ${a} RSS MB |`,
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `| scenario | ${a} req/s | p50 ms | p99 ms | ${b} req/s | p50 ms | p99 ms | non-2xx ${a} / ${b} | ${a} / ${b} | ${a} RSS MB | CPU µs/req ${a} / ${b} |`,
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const o of r.outcomes) {
     lines.push(
-      `| ${o.title} | ${fmt(o.a.rps)} | ${ms(o.a.p50)} | ${ms(o.a.p99)} | ${fmt(o.b.rps)} | ${ms(o.b.p50)} | ${ms(o.b.p99)} | ${failures(o.a)} / ${failures(o.b)} | **${o.ratio.toFixed(2)}** | ${fmt(o.a.rssMb)} |`,
+      `| ${o.title} | ${fmt(o.a.rps)} | ${ms(o.a.p50)} | ${ms(o.a.p99)} | ${fmt(o.b.rps)} | ${ms(o.b.p50)} | ${ms(o.b.p99)} | ${failures(o.a)} / ${failures(o.b)} | **${o.ratio.toFixed(2)}** | ${fmt(o.a.rssMb)} | ${cpu(o.a)} / ${cpu(o.b)} |`,
     );
   }
-  lines.push(`| peak RSS (VmHWM), whole run | ${fmt(r.peakRssMb[0])} MB | | | ${fmt(r.peakRssMb[1])} MB | | | | ${(r.peakRssMb[0] / r.peakRssMb[1]).toFixed(2)} | |`);
+  lines.push(`| peak RSS (VmHWM), whole run | ${fmt(r.peakRssMb[0])} MB | | | ${fmt(r.peakRssMb[1])} MB | | | | ${(r.peakRssMb[0] / r.peakRssMb[1]).toFixed(2)} | | |`);
   return lines.join('\n');
 }
 
@@ -105,6 +113,7 @@ ${markdownTable(r)}
 
 - **${a} / ${b}**: ratio of 2xx answers per second, measured in the same run, scenario by scenario, the two servers taking turns slice by slice.${r.aa ? ' Here both are the baseline: the spread of this column around 1.00 is the noise of the machine.' : ''}
 - Latencies are over 2xx answers; non-2xx counts also connection errors and timeouts.
+- **CPU µs/req**: each server's own CPU time (all its threads, from /proc, during the measured windows) per 2xx answer. Where a server is bound by its main thread (by id, login, list, cursor), its rate is about 1 / this, so the ratio is about the baseline's CPU over the app's.
 - Setup: ${r.setup}
 - Machine: ${r.machine}
 - Command: \`${r.command}\`
@@ -115,7 +124,7 @@ ${markdownTable(r)}
 
 export function consoleTable(r: Report): string {
   const [a, b] = r.names;
-  const head = ['scenario', `${a} req/s`, 'p50', 'p99', `${b} req/s`, 'p50', 'p99', 'non-2xx', 'ratio', 'RSS MB'];
+  const head = ['scenario', `${a} req/s`, 'p50', 'p99', `${b} req/s`, 'p50', 'p99', 'non-2xx', 'ratio', 'RSS MB', 'CPU µs/req'];
   const rows = r.outcomes.map((o) => [
     o.id,
     fmt(o.a.rps),
@@ -127,6 +136,7 @@ export function consoleTable(r: Report): string {
     `${failures(o.a)}/${failures(o.b)}`,
     o.ratio.toFixed(2),
     fmt(o.a.rssMb),
+    `${cpu(o.a)}/${cpu(o.b)}`,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');

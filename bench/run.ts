@@ -415,6 +415,7 @@ async function main(): Promise<void> {
             codePrefix: `bench${tag}-${t}`,
             // The same requests for both servers in a slice, other ones in the next.
             seed: 1000 * k + i + 1,
+            serverPid: target.child.pid,
           });
           runs[i][t].push(result);
           rss[i][t] = Math.max(rss[i][t], sampler.takePeakMb(target.child.pid));
@@ -422,7 +423,7 @@ async function main(): Promise<void> {
       }
       const [a, b] = [combine(runs[i][0], rss[i][0]), combine(runs[i][1], rss[i][1])];
       const line = (side: Side) =>
-        `${Math.round(side.rps).toLocaleString('en').padStart(6)} req/s p50 ${side.p50.toFixed(1).padStart(6)} p99 ${side.p99.toFixed(1).padStart(6)} ms${side.non2xx + side.errors ? ` ${side.non2xx} NON-2XX ${side.errors} ERRORS` : ''}`;
+        `${Math.round(side.rps).toLocaleString('en').padStart(6)} req/s p50 ${side.p50.toFixed(1).padStart(6)} p99 ${side.p99.toFixed(1).padStart(6)} ms${side.cpuUs === null ? '' : ` CPU ${Math.round(side.cpuUs).toLocaleString('en')} µs/req`}${side.non2xx + side.errors ? ` ${side.non2xx} NON-2XX ${side.errors} ERRORS` : ''}`;
       log(`${scenario.id.padEnd(15)} ${ta.name}: ${line(a)} | ${tb.name}: ${line(b)} | ratio ${(b.rps > 0 ? a.rps / b.rps : 0).toFixed(2)}`);
       for (const [side, target] of [[a, ta], [b, tb]] as const) {
         if (side.non2xx + side.errors) log(`  ${target.name} status codes: ${JSON.stringify(side.statusCodes)}`);
