@@ -67,10 +67,10 @@ describe('MemoryThrottlerStorage', () => {
   it('should count up to a high limit with one counter per client, and block the hit past it', async () => {
     make();
     const limit = 100_000;
-    let last = storage.hit('default:busy', MINUTE, limit, MINUTE);
-    for (let i = 2; i <= limit; i++) last = storage.hit('default:busy', MINUTE, limit, MINUTE);
+    let last = await storage.increment('busy', MINUTE, limit, MINUTE, 'default');
+    for (let i = 2; i <= limit; i++) last = await storage.increment('busy', MINUTE, limit, MINUTE, 'default');
     expect(last).toMatchObject({ totalHits: limit, isBlocked: false });
-    expect(storage.hit('default:busy', MINUTE, limit, MINUTE).isBlocked).toBe(true);
+    expect((await storage.increment('busy', MINUTE, limit, MINUTE, 'default')).isBlocked).toBe(true);
     expect(storage.size).toBe(1);
   });
 

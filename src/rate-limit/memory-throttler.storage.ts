@@ -48,8 +48,7 @@ export class MemoryThrottlerStorage implements ThrottlerStorage, OnApplicationSh
     return this.hit(`${throttlerName}:${key}`, ttl, limit, blockDuration);
   }
 
-  /** `increment`'s step, synchronous: RedisThrottlerStorage counts here while Redis is unavailable. */
-  hit(id: string, ttl: number, limit: number, blockDuration: number): ThrottlerStorageRecord {
+  private hit(id: string, ttl: number, limit: number, blockDuration: number): ThrottlerStorageRecord {
     const now = this.clock.now();
     let counter = this.counters.get(id);
     if (counter && counter.blockedUntil > now) {

@@ -1,8 +1,8 @@
 import { Client } from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ensureDatabase } from '../../src/database/ensure-database';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src/database/migrations';
 import { waitForLockWaiters } from '../support/locks';
+import { useOwnDatabase } from '../support/own-database';
 import { startTestApp } from '../support/test-app';
 
 /** The lock of src/database/migrator.ts, as another instance would hold it while it migrates. */
@@ -15,23 +15,10 @@ const MIGRATION_LOCK = `hashtext('wxmall.migrations')`;
  */
 describe('an instance starting while another one migrates', () => {
   // A database of this file's own, with no schema yet: the app has every migration to apply.
-  const url = new URL(inject('databaseUrl'));
-  url.pathname = `${url.pathname}_migration_race`;
-  const freshUrl = url.toString();
-  const admin = new Client({ connectionString: inject('databaseUrl') });
+  const { url: freshUrl } = useOwnDatabase('migration_race');
   const other = new Client({ connectionString: freshUrl, application_name: 'wxmall-test-other-instance' });
-  const dropFresh = () => admin.query(`DROP DATABASE IF EXISTS "${decodeURIComponent(url.pathname.slice(1))}" WITH (FORCE)`);
-  beforeAll(async () => {
-    await admin.connect();
-    await dropFresh();
-    await ensureDatabase(freshUrl);
-    await other.connect();
-  });
-  afterAll(async () => {
-    await other.end().catch(() => undefined);
-    await dropFresh();
-    await admin.end();
-  });
+  beforeAll(async () => other.connect());
+  afterAll(async () => other.end().catch(() => undefined));
 
   it('should wait for the migration lock with a plain log line, then start with each migration applied once', async () => {
     const lines: string[] = [];

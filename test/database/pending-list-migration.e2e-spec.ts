@@ -1,10 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
-import { ensureDatabase } from '../../src/database/ensure-database';
 import { GoodsNameGramsNoPendingList1796190500000 } from '../../src/database/migrations/1796190500000-goods-name-grams-no-pending-list';
+import { useOwnDatabase } from '../support/own-database';
 
 /**
  * Migration 1796190500000 on a live database: its ALTER INDEX needs an ACCESS EXCLUSIVE lock on
@@ -13,27 +13,16 @@ import { GoodsNameGramsNoPendingList1796190500000 } from '../../src/database/mig
  */
 describe('the migration that turns off the pending list, on a live database', () => {
   // A database of this file's own: the migration is undone and redone in it.
-  const url = new URL(inject('databaseUrl'));
-  url.pathname = `${url.pathname}_pending_list`;
-  const freshUrl = url.toString();
-  const admin = new Client({ connectionString: inject('databaseUrl') });
-  const dropFresh = () => admin.query(`DROP DATABASE IF EXISTS "${decodeURIComponent(url.pathname.slice(1))}" WITH (FORCE)`);
+  const { url: freshUrl, name, admin } = useOwnDatabase('pending_list');
   let dataSource: DataSource;
   const reloptions = async () => (await dataSource.query(`SELECT reloptions FROM pg_class WHERE relname = 'goods_name_grams_expr_idx'`))[0].reloptions;
 
   beforeAll(async () => {
-    await admin.connect();
-    await dropFresh();
-    await ensureDatabase(freshUrl);
     dataSource = new DataSource(buildDataSourceOptions(freshUrl, { poolSize: 3 }));
     await dataSource.initialize();
     await dataSource.runMigrations({ transaction: 'each' });
   });
-  afterAll(async () => {
-    await dataSource?.destroy();
-    await dropFresh();
-    await admin.end();
-  });
+  afterAll(async () => dataSource?.destroy());
 
   it('should wait at most lock_timeout for its lock at a time, try again, and finish once the readers let go', async () => {
     const migration = new GoodsNameGramsNoPendingList1796190500000();
@@ -61,7 +50,7 @@ describe('the migration that turns off the pending list, on a live database', ()
         const { rows } = await admin.query<{ started: string }>(
           `SELECT query_start::text AS started FROM pg_stat_activity
             WHERE datname = $1 AND wait_event_type = 'Lock' AND query LIKE 'ALTER INDEX goods_name_grams_expr_idx%'`,
-          [decodeURIComponent(url.pathname.slice(1))],
+          [name],
         );
         for (const row of rows) starts.add(row.started);
         await delay(20);

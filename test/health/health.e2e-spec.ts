@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Client } from 'pg';
-import { ensureDatabase } from '../../src/database/ensure-database';
 import { MIGRATIONS } from '../../src/database/migrations';
 import { migrateUnderLock } from '../../src/database/migrator';
 import { Readiness } from '../../src/health/readiness';
 import { DatabaseProxy } from '../support/tcp-proxy';
+import { useOwnDatabase } from '../support/own-database';
 import { startTestAppForTest, useTestApp } from '../support/test-app';
 
 describe('GET /api/health', () => {
@@ -34,20 +33,7 @@ describe('GET /api/health', () => {
 
 describe('GET /api/health/ready with MIGRATIONS_RUN=false and a schema behind', () => {
   // A database of this file's own, empty: the instance must not migrate it, and is not ready until `migrate` has run.
-  const url = new URL(inject('databaseUrl'));
-  url.pathname = `${url.pathname}_schema_behind`;
-  const behindUrl = url.toString();
-  const admin = new Client({ connectionString: inject('databaseUrl') });
-  const drop = () => admin.query(`DROP DATABASE IF EXISTS "${decodeURIComponent(url.pathname.slice(1))}" WITH (FORCE)`);
-  beforeAll(async () => {
-    await admin.connect();
-    await drop();
-    await ensureDatabase(behindUrl);
-  });
-  afterAll(async () => {
-    await drop();
-    await admin.end();
-  });
+  const { url: behindUrl } = useOwnDatabase('schema_behind');
 
   it('should be live but not ready until the migrations are applied, then ready', async () => {
     const t = await startTestAppForTest({ env: { MIGRATIONS_RUN: 'false' }, configure: (config) => void (config.databaseUrl = behindUrl) });
