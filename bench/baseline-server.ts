@@ -77,7 +77,7 @@ const PATCH_COLUMNS: Record<string, string> = {
   imageUrl: 'image_url',
 };
 
-class HttpError extends Error {
+export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
@@ -99,7 +99,7 @@ const ERROR_NAMES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-interface Principal {
+export interface Principal {
   userId: string;
   role: string;
   active: boolean;
@@ -124,7 +124,12 @@ interface GoodsRow {
   sort_key?: string;
 }
 
-export class BaselineServer {
+/**
+ * The work the baseline does per request, apart from how requests reach it: `BaselineServer`
+ * serves it on bare `node:http`, and bench/nest-floor-server.ts on bare Nest (the
+ * `--nest-floor` run), so the framework's own floor is measured on exactly this work.
+ */
+export class BaselineWork {
   private readonly jwt: Hs256;
   private readonly box: SecretBox;
   private readonly plain: Pool;
@@ -133,7 +138,6 @@ export class BaselineServer {
   private readonly principals = new Map<string, Principal>();
   private readonly overCap: CappedCountCache;
   private readonly wechatAgent = new Agent({ keepAlive: true, maxSockets: 64 });
-  private readonly server = createServer((req, res) => void this.handle(req, res));
 
   constructor(private readonly settings: BaselineSettings) {
     this.jwt = new Hs256(settings.jwtSecret);
@@ -142,14 +146,7 @@ export class BaselineServer {
     this.overCap = new CappedCountCache(settings.countCacheSeconds * 1000);
   }
 
-  async listen(): Promise<number> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return (this.server.address() as AddressInfo).port;
-  }
-
   async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.wechatAgent.destroy();
     await Promise.all([this.plain.end(), ...[...this.planned.values()].map((p) => p.end())]);
   }
@@ -175,44 +172,14 @@ export class BaselineServer {
     return rows as T[];
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    try {
-      const url = req.url ?? '/';
-      const q = url.indexOf('?');
-      const path = q < 0 ? url : url.slice(0, q);
-      const search = q < 0 ? '' : url.slice(q + 1);
-      if (path === '/api/health' && req.method === 'GET') return send(res, 200, { status: 'ok' });
-      if (path === '/api/auth/wechat/login' && req.method === 'POST') return send(res, 200, await this.login(req));
-      if (path === '/api/goods' && req.method === 'GET') {
-        await this.authenticate(req);
-        return send(res, 200, await this.list(new URLSearchParams(search)));
-      }
-      if (path.startsWith('/api/goods/') && path.indexOf('/', 11) < 0) {
-        const id = path.slice(11);
-        if (req.method === 'GET') {
-          await this.authenticate(req);
-          return send(res, 200, await this.get(parseId(id)));
-        }
-        if (req.method === 'PATCH') {
-          const principal = await this.authenticate(req);
-          if (principal.role !== 'staff' && principal.role !== 'admin') throw new HttpError(403, 'FORBIDDEN', 'staff or admin only');
-          const goodsId = parseId(id);
-          return send(res, 200, await this.patch(goodsId, await readJson(req), principal.userId, requestIdOf(req)));
-        }
-      }
-      throw new HttpError(404, 'NOT_FOUND', `Cannot ${req.method} ${path}`);
-    } catch (err) {
-      if (err instanceof HttpError) {
-        return send(res, err.status, { statusCode: err.status, message: err.message, error: ERROR_NAMES[err.status] ?? 'Error', code: err.code });
-      }
-      process.stderr.write(`baseline: ${(err as Error).stack ?? err}\n`);
-      return send(res, 500, { statusCode: 500, message: 'Internal server error', error: 'Internal Server Error', code: 'INTERNAL' });
-    }
+  /** A PATCH: staff or admin only. */
+  async patchAs(principal: Principal, id: string, body: unknown, requestId: string): Promise<object> {
+    if (principal.role !== 'staff' && principal.role !== 'admin') throw new HttpError(403, 'FORBIDDEN', 'staff or admin only');
+    return this.patch(parseId(id), body, principal.userId, requestId);
   }
 
   /** The token's claims, then its session and user (SessionsRepository.findPrincipal's query), cached like PrincipalCache. */
-  private async authenticate(req: IncomingMessage): Promise<Principal> {
-    const header = req.headers.authorization;
+  async authenticate(header: string | string[] | undefined): Promise<Principal> {
     const match = typeof header === 'string' ? /^(Bearer|JWT)\s+([A-Za-z0-9_\-.=+/]+)\s*$/i.exec(header) : null;
     const claims = match ? this.jwt.verify(match[2]) : null;
     if (!claims || typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || !UUID.test(claims.sub) || !UUID.test(claims.sid)) {
@@ -240,13 +207,14 @@ export class BaselineServer {
     return principal;
   }
 
-  private async get(id: string): Promise<object> {
+  async get(id: string): Promise<object> {
+    id = parseId(id);
     const { rows } = await this.plain.query<GoodsRow>(statement(GOODS_BY_ID_SQL, [id], true));
     if (!rows.length) throw new HttpError(404, 'GOODS_NOT_FOUND', 'Goods not found');
     return goodsJson(rows[0]);
   }
 
-  private async list(params: URLSearchParams): Promise<object> {
+  async list(params: URLSearchParams): Promise<object> {
     const one = (name: string): string | undefined => {
       const all = params.getAll(name);
       if (all.length > 1) throw bad(`${name} must be given once`);
@@ -380,8 +348,7 @@ export class BaselineServer {
   }
 
   /** The least a WeChat login must do: one jscode2session call, one statement, one signature. */
-  private async login(req: IncomingMessage): Promise<object> {
-    const body = await readJson(req);
+  async login(body: unknown, userAgent: string | undefined): Promise<object> {
     if (typeof body !== 'object' || body === null) throw bad('the body must be an object');
     const { code, ...rest } = body as Record<string, unknown>;
     for (const key of Object.keys(rest)) if (key !== 'userInfo') throw bad(`property ${key} should not exist`);
@@ -408,7 +375,7 @@ export class BaselineServer {
         openid,
         wechat.unionid,
         this.box.seal(wechat.sessionKey, openid),
-        req.headers['user-agent']?.slice(0, 300) ?? null,
+        userAgent?.slice(0, 300) ?? null,
         createHash('sha256').update(refreshToken, 'utf8').digest(),
         new Date(Date.now() + this.settings.refreshTtlSeconds * 1000),
       ],
@@ -480,6 +447,67 @@ export class BaselineServer {
       call.end();
     });
   }
+}
+
+/** The baseline: the work above on bare `node:http`, routed by hand. */
+export class BaselineServer {
+  private readonly work: BaselineWork;
+  private readonly server = createServer((req, res) => void this.handle(req, res));
+
+  constructor(settings: BaselineSettings) {
+    this.work = new BaselineWork(settings);
+  }
+
+  async listen(): Promise<number> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.work.close();
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const work = this.work;
+    try {
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      const path = q < 0 ? url : url.slice(0, q);
+      const search = q < 0 ? '' : url.slice(q + 1);
+      if (path === '/api/health' && req.method === 'GET') return send(res, 200, { status: 'ok' });
+      if (path === '/api/auth/wechat/login' && req.method === 'POST') return send(res, 200, await work.login(await readJson(req), req.headers['user-agent']));
+      if (path === '/api/goods' && req.method === 'GET') {
+        await work.authenticate(req.headers.authorization);
+        return send(res, 200, await work.list(new URLSearchParams(search)));
+      }
+      if (path.startsWith('/api/goods/') && path.indexOf('/', 11) < 0) {
+        const id = path.slice(11);
+        if (req.method === 'GET') {
+          await work.authenticate(req.headers.authorization);
+          return send(res, 200, await work.get(id));
+        }
+        if (req.method === 'PATCH') {
+          const principal = await work.authenticate(req.headers.authorization);
+          return send(res, 200, await work.patchAs(principal, id, await readJson(req), requestIdOf(req)));
+        }
+      }
+      throw new HttpError(404, 'NOT_FOUND', `Cannot ${req.method} ${path}`);
+    } catch (err) {
+      const { status, body } = errorAnswer(err);
+      return send(res, status, body);
+    }
+  }
+}
+
+/** The status and JSON of a failed request, as the app's exception filter writes them. */
+export function errorAnswer(err: unknown): { status: number; body: object } {
+  if (err instanceof HttpError) {
+    return { status: err.status, body: { statusCode: err.status, message: err.message, error: ERROR_NAMES[err.status] ?? 'Error', code: err.code } };
+  }
+  process.stderr.write(`baseline: ${(err as Error).stack ?? err}\n`);
+  return { status: 500, body: { statusCode: 500, message: 'Internal server error', error: 'Internal Server Error', code: 'INTERNAL' } };
 }
 
 function goodsJson(row: GoodsRow): object {

@@ -30,11 +30,27 @@ export interface Outcome {
   ratio: number;
 }
 
+/** What runs against the baseline: the app; a second baseline (the machine's noise); bare Nest doing the baseline's work (the framework's floor). */
+export type Pair = 'app' | 'aa' | 'nest-floor';
+
+const PAIR_TITLES: Record<Pair, string> = {
+  app: '',
+  aa: ' (A/A: the baseline against itself)',
+  'nest-floor': " (the framework's floor: bare Nest on Fastify doing the baseline's work)",
+};
+
+const PAIR_NOTES: Record<Pair, string> = {
+  app: '',
+  aa: ' Here both are the baseline: the spread of this column around 1.00 is the noise of the machine.',
+  'nest-floor':
+    " Here the first is the baseline's own work served by bare Nest on Fastify (bench/nest-floor-server.ts: one controller, one exception filter, nothing of the app): the share of the baseline's rate the framework keeps by itself.",
+};
+
 export interface Report {
   date: Date;
-  /** ['app', 'baseline'] or ['baseline A', 'baseline B']. */
+  /** ['app', 'baseline'], ['baseline A', 'baseline B'] or ['Nest floor', 'baseline']. */
   names: [string, string];
-  aa: boolean;
+  pair: Pair;
   outcomes: Outcome[];
   /** VmHWM of each server at the end, MB. */
   peakRssMb: [number, number];
@@ -107,11 +123,11 @@ export function markdownTable(r: Report): string {
 
 export function markdownPage(r: Report, svgFile: string): string {
   const [a, b] = r.names;
-  return `# wxmall-api bench, ${r.date.toISOString().slice(0, 16).replace('T', ' ')} UTC${r.aa ? ' (A/A: the baseline against itself)' : ''}
+  return `# wxmall-api bench, ${r.date.toISOString().slice(0, 16).replace('T', ' ')} UTC${PAIR_TITLES[r.pair]}
 
 ${markdownTable(r)}
 
-- **${a} / ${b}**: ratio of 2xx answers per second, measured in the same run, scenario by scenario, the two servers taking turns slice by slice.${r.aa ? ' Here both are the baseline: the spread of this column around 1.00 is the noise of the machine.' : ''}
+- **${a} / ${b}**: ratio of 2xx answers per second, measured in the same run, scenario by scenario, the two servers taking turns slice by slice.${PAIR_NOTES[r.pair]}
 - Latencies are over 2xx answers; non-2xx counts also connection errors and timeouts.
 - **CPU µs/req**: each server's own CPU time (all its threads, from /proc, during the measured windows) per 2xx answer. Where a server is bound by its main thread (by id, login, list, cursor), its rate is about 1 / this, so the ratio is about the baseline's CPU over the app's.
 - Setup: ${r.setup}
@@ -172,7 +188,7 @@ export function svgChart(r: Report): string {
   const top = 88;
   const width = left + barMax + 170;
   const height = top + r.outcomes.length * rowHeight + 40;
-  const colours = r.aa ? ['#6c8ebf', '#9cb8e0'] : ['#d9534f', '#5b8def'];
+  const colours = r.pair !== 'app' ? ['#6c8ebf', '#9cb8e0'] : ['#d9534f', '#5b8def'];
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="13">`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
@@ -196,7 +212,7 @@ export function svgChart(r: Report): string {
       `<text x="${left + wa + 6}" y="${y + 17}" font-size="11">${escapeXml(fmt(o.a.rps))}</text>`,
       `<rect x="${left}" y="${y + 22}" width="${wb.toFixed(1)}" height="16" fill="${colours[1]}"/>`,
       `<text x="${left + wb + 6}" y="${y + 35}" font-size="11">${escapeXml(fmt(o.b.rps))}</text>`,
-      `<text x="${left + barMax + 90}" y="${y + 26}" text-anchor="middle" font-weight="bold" fill="${o.ratio < 0.5 && !r.aa ? '#c9302c' : '#222'}">${o.ratio.toFixed(2)}${failed}</text>`,
+      `<text x="${left + barMax + 90}" y="${y + 26}" text-anchor="middle" font-weight="bold" fill="${o.ratio < 0.5 && r.pair === 'app' ? '#c9302c' : '#222'}">${o.ratio.toFixed(2)}${failed}</text>`,
     );
   });
   const y = top + r.outcomes.length * rowHeight + 20;

@@ -9,6 +9,7 @@
  *   npm run bench                              # 1,000,000 goods, 10 s per scenario and server, 32 connections
  *   npm run bench -- --seconds 3 --only by-id,login
  *   npm run bench -- --aa                      # the baseline against itself: the noise of the machine
+ *   npm run bench -- --nest-floor              # bare Nest on Fastify doing the baseline's work, against the baseline
  *   npm run bench:smoke                        # CI: a few thousand goods, ~1 s each, loose floors, exit 1 on failure
  *
  * (A developer tool: it reads BENCH_DATABASE_URL itself; the app under test gets its
@@ -28,7 +29,7 @@ import { checkSameAnswers, Target } from './check';
 import { Hs256 } from './jwt';
 import type { LoadResult, LoadTask } from './load';
 import { Child, forkWithReply, freePort, memoryOf, RssSampler, startApp } from './processes';
-import { combine, consoleTable, describeMachine, gitRevision, markdownPage, Outcome, Report, Side, svgChart } from './report';
+import { combine, consoleTable, describeMachine, gitRevision, markdownPage, Outcome, Pair, Report, Side, svgChart } from './report';
 import { SCENARIO_IDS, ScenarioData, SCENARIOS, scenarioById } from './scenarios';
 import { deleteBenchUsers, ensureSeeded, ensureStaff, migrate, SEED, STAFF } from './seed';
 
@@ -40,7 +41,8 @@ interface Options {
   /** Seconds of one slice: the servers take turns at this grain. */
   slice: number;
   only: string[] | null;
-  aa: boolean;
+  /** What runs against the baseline: the app, a second baseline (--aa) or bare Nest (--nest-floor). */
+  pair: Pair;
   smoke: boolean;
   /** Smallest app/baseline ratio the smoke accepts. */
   floor: number;
@@ -65,6 +67,8 @@ const HELP = `usage: npm run bench [-- options]        (npm run bench:smoke = --
   --slice S                 the servers take turns every S seconds within a scenario (default 2)
   --only a,b                only these scenarios: ${SCENARIO_IDS.join(', ')}
   --aa                      the baseline against a second baseline: the noise of the machine
+  --nest-floor              bare Nest on Fastify doing the baseline's own work against the baseline:
+                            what the framework costs by itself, before anything of the app
   --smoke                   CI smoke: own small database, short runs, exits 1 when a floor fails
   --floor F                 smoke: smallest accepted app/baseline ratio (default 0.05)
   --count-cache-seconds N   GOODS_COUNT_CACHE_SECONDS of both servers (default 10; 0: count every request)
@@ -79,7 +83,7 @@ const HELP = `usage: npm run bench [-- options]        (npm run bench:smoke = --
   --keep-logs               keep the app's log (it is deleted after a successful run)`;
 
 function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
-  const flags = new Set(['--aa', '--smoke', '--reseed', '--seed-only', '--no-check', '--profile', '--keep-logs', '--help']);
+  const flags = new Set(['--aa', '--nest-floor', '--smoke', '--reseed', '--seed-only', '--no-check', '--profile', '--keep-logs', '--help']);
   const values = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -114,7 +118,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     connections: num('connections', smoke ? 16 : 32, 1, true),
     slice: num('slice', 2, 0.5),
     only,
-    aa: values.has('--aa'),
+    pair: values.has('--aa') ? 'aa' : values.has('--nest-floor') ? 'nest-floor' : 'app',
     smoke,
     floor: num('floor', 0.05, 0),
     countCacheSeconds: num('count-cache-seconds', 10, 0, true),
@@ -127,6 +131,8 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     out: str('out') ?? (smoke ? null : resolve(__dirname, '..', '..', 'bench', 'results')),
     keepLogs: values.has('--keep-logs'),
   };
+  if (values.has('--aa') && values.has('--nest-floor')) throw new Error('--aa and --nest-floor are two different runs: give one');
+  if (options.pair !== 'app' && (options.smoke || options.profile)) throw new Error(`--${options.pair} measures the baseline, not the app: it takes neither --smoke nor --profile`);
   // Profiles of a run without an output folder are written beside the log: keep them.
   if (options.profile && options.out === null) options.keepLogs = true;
   for (const flag of flags) values.delete(flag);
@@ -198,7 +204,7 @@ async function sampleGoods(url: string, rows: number): Promise<{ ids: string[]; 
   }
 }
 
-/** An access token for the staff account without its password: a session row and a signature (the --aa run has no app to log in through). */
+/** An access token for the staff account without its password: a session row and a signature (the --aa and --nest-floor runs have no app to log in through). */
 async function mintStaffToken(url: string, jwt: Hs256): Promise<string> {
   const client = new Client({ connectionString: url });
   await client.connect();
@@ -328,16 +334,16 @@ async function main(): Promise<void> {
       countCacheSeconds: o.countCacheSeconds,
       poolSize: 10,
     };
-    const startBaseline = async (name: string): Promise<Target & { child: Child }> => {
-      const { child, reply } = await forkWithReply<{ port: number }>(name, 'baseline-server.js', baselineSettings);
+    const startBaseline = async (name: string, script = 'baseline-server.js'): Promise<Target & { child: Child }> => {
+      const { child, reply } = await forkWithReply<{ port: number }>(name, script, baselineSettings);
       children.push(child);
       return { name, baseUrl: `http://127.0.0.1:${reply.port}`, child };
     };
 
     let targets: [Target & { child: Child }, Target & { child: Child }];
     let data: ScenarioData;
-    if (o.aa) {
-      targets = [await startBaseline('baseline A'), await startBaseline('baseline B')];
+    if (o.pair !== 'app') {
+      targets = o.pair === 'aa' ? [await startBaseline('baseline A'), await startBaseline('baseline B')] : [await startBaseline('Nest floor', 'nest-floor-server.js'), await startBaseline('baseline')];
       const user = await postJson(`${targets[0].baseUrl}/api/auth/wechat/login`, { code: `bench${tag}-user` });
       data = { ids, patchIds, walkStarts, userToken: user.accessToken, staffToken: await mintStaffToken(db.url, new Hs256(jwtSecret)) };
     } else {
@@ -441,10 +447,10 @@ async function main(): Promise<void> {
     const report: Report = {
       date: started,
       names: [ta.name, tb.name],
-      aa: o.aa,
+      pair: o.pair,
       outcomes,
       peakRssMb: hwm,
-      setup: `${o.rows.toLocaleString('en')} goods, ${o.connections} connections, ${o.warmup} s warm-up + ${o.seconds} s per scenario and server in ${slices} slice(s), count cache ${o.countCacheSeconds} s${o.aa ? '' : `, app NODE_ENV=production LOG_LEVEL=${o.appLogLevel} ${Object.entries(imageRuntimeEnv()).map(([k, v]) => `${k}=${v}`).join(' ')}`}; revision ${gitRevision()}`,
+      setup: `${o.rows.toLocaleString('en')} goods, ${o.connections} connections, ${o.warmup} s warm-up + ${o.seconds} s per scenario and server in ${slices} slice(s), count cache ${o.countCacheSeconds} s${o.pair !== 'app' ? '' : `, app NODE_ENV=production LOG_LEVEL=${o.appLogLevel} ${Object.entries(imageRuntimeEnv()).map(([k, v]) => `${k}=${v}`).join(' ')}`}; revision ${gitRevision()}`,
       machine,
       command: o.smoke ? 'npm run bench:smoke' : `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`,
     };
@@ -452,8 +458,8 @@ async function main(): Promise<void> {
 
     if (o.out) {
       mkdirSync(o.out, { recursive: true });
-      const base = `${stamp(started)}${o.aa ? '-aa' : ''}`;
-      const latest = o.aa ? 'latest-aa' : 'latest';
+      const base = `${stamp(started)}${o.pair === 'app' ? '' : `-${o.pair}`}`;
+      const latest = o.pair === 'app' ? 'latest' : `latest-${o.pair}`;
       writeFileSync(join(o.out, `${base}.md`), markdownPage(report, `${base}.svg`));
       writeFileSync(join(o.out, `${base}.svg`), svgChart(report));
       copyFileSync(join(o.out, `${base}.svg`), join(o.out, `${latest}.svg`));
