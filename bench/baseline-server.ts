@@ -77,7 +77,7 @@ const PATCH_COLUMNS: Record<string, string> = {
   imageUrl: 'image_url',
 };
 
-export class HttpError extends Error {
+class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
