@@ -472,10 +472,7 @@ export class BaselineServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const work = this.work;
     try {
-      const url = req.url ?? '/';
-      const q = url.indexOf('?');
-      const path = q < 0 ? url : url.slice(0, q);
-      const search = q < 0 ? '' : url.slice(q + 1);
+      const { path, search } = splitUrl(req.url ?? '/');
       if (path === '/api/health' && req.method === 'GET') return send(res, 200, { status: 'ok' });
       if (path === '/api/auth/wechat/login' && req.method === 'POST') return send(res, 200, await work.login(await readJson(req), req.headers['user-agent']));
       if (path === '/api/goods' && req.method === 'GET') {
@@ -499,6 +496,12 @@ export class BaselineServer {
       return send(res, status, body);
     }
   }
+}
+
+/** A request target's path and its query string (without the `?`), as both servers of the baseline's work read them. */
+export function splitUrl(url: string): { path: string; search: string } {
+  const q = url.indexOf('?');
+  return q < 0 ? { path: url, search: '' } : { path: url.slice(0, q), search: url.slice(q + 1) };
 }
 
 /** The status and JSON of a failed request, as the app's exception filter writes them. */

@@ -15,7 +15,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { requestIdOf } from '../src/logging/request-id';
-import { BaselineSettings, BaselineWork, errorAnswer } from './baseline-server';
+import { BaselineSettings, BaselineWork, errorAnswer, splitUrl } from './baseline-server';
 
 @Controller('api')
 class FloorController {
@@ -30,9 +30,7 @@ class FloorController {
   @Get('goods')
   async list(@Headers('authorization') authorization: string | undefined, @Req() req: FastifyRequest): Promise<object> {
     await this.work.authenticate(authorization);
-    const url = req.raw.url ?? '';
-    const q = url.indexOf('?');
-    return this.work.list(new URLSearchParams(q < 0 ? '' : url.slice(q + 1)));
+    return this.work.list(new URLSearchParams(splitUrl(req.raw.url ?? '').search));
   }
 
   @Patch('goods/:id')
